@@ -1,0 +1,31 @@
+# shellcheck shell=bash
+# Shell integration of assume for bash and zsh. Add to ~/.bashrc or ~/.zshrc:
+#   eval "$(assume --init bash)"    (or: eval "$(assume --init zsh)")
+# `assume PROFILE` then exports the credentials into the current shell: the binary prints
+# statements, this function evaluates them, but only when the binary succeeded.
+
+# The `function` keyword keeps an alias named assume from being expanded into the definition.
+function assume {
+	# Locals only: nothing but the exported credentials may reach the user's shell.
+	local __assume_format __assume_arg __assume_out
+	if [ -n "${ZSH_VERSION-}" ]; then
+		__assume_format=zsh
+	else
+		__assume_format=bash
+	fi
+	# Pass-through: text meant for the user (help, version, lists, set-up), an explicit
+	# --format, or `assume PROFILE -- COMMAND` where the binary runs the command itself
+	# on the terminal. The binary's output is left untouched and its exit code kept.
+	for __assume_arg in "$@"; do
+		case $__assume_arg in
+		-- | -h | --help | --version | -l | --list | --list-profiles | --init | --init=* | \
+			--setup | --clear-cache | --format | --format=*)
+			command assume "$@" || return
+			return 0
+			;;
+		esac
+	done
+	# Only stdout is captured: prompts and errors still reach the terminal and stderr.
+	__assume_out=$(command assume --format "$__assume_format" "$@") || return
+	eval "$__assume_out"
+}
