@@ -1,0 +1,10 @@
+set -gx AWS_ACCESS_KEY_ID 'ASIAIOSFODNN7EXAMPLE';
+set -gx AWS_SECRET_ACCESS_KEY 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+set -gx AWS_SESSION_TOKEN 'FwoGZXIvYXdzEBYaDEXAMPLE+token/with=base64==';
+set -gx AWS_CREDENTIAL_EXPIRATION '2030-01-02T03:04:05Z';
+set -gx AWS_REGION 'us-east-1';
+set -gx AWS_DEFAULT_REGION 'us-east-1';
+set -gx ASSUME_PROFILE 'it\'s "q" '\xe2\x80\x98'a'\xe2\x80\x99' '\xe2\x80\x9a'b'\xe2\x80\x9b' `id` $(touch canary) ${HOME} \\ ; ! #'\x09'tab'\x0a'line'\x0d\x01\x7f' '\xc3\xa9' '\xf0\x9f\x92\xa5;
+set -e -g AWS_SECURITY_TOKEN;
+set -e -g AWS_PROFILE;
+set -e -g AWS_DEFAULT_PROFILE;
