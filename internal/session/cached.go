@@ -1,0 +1,105 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+// Cache stores temporary credentials between runs. Long-term keys never go in.
+type Cache interface {
+	Get(key string) (Entry, bool)
+	Put(key string, e Entry) error
+	Delete(key string) error
+	// Lock serialises runs that would fill the same entry, so parallel
+	// `assume prod` ask for one MFA code and make one STS call.
+	Lock(key string) (unlock func(), err error)
+}
+
+// Entry is one cached credential set.
+type Entry struct {
+	Profile     string
+	Kind        string // "session" (GetSessionToken) or "role"
+	Credentials aws.Credentials
+}
+
+// Margin is how long before expiry a cached credential stops being handed out,
+// so nobody receives keys that die mid-command.
+const Margin = 5 * time.Minute
+
+// CachedProvider wraps a provider with the cache.
+type CachedProvider struct {
+	Cache    Cache
+	Key      string
+	Profile  string
+	Kind     string
+	Provider aws.CredentialsProvider
+	Refresh  bool // skip what is cached
+	Now      func() time.Time
+
+	// Hit is set after Retrieve: whether the cache answered.
+	Hit bool
+	// OnStoreError is told when the cache cannot be written (not fatal).
+	OnStoreError func(error)
+}
+
+func (c *CachedProvider) fresh(e Entry) bool {
+	return e.Credentials.CanExpire && e.Credentials.Expires.After(nowOr(c.Now)().Add(Margin))
+}
+
+func (c *CachedProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	if !c.Refresh {
+		if e, ok := c.Cache.Get(c.Key); ok && c.fresh(e) {
+			c.Hit = true
+			return e.Credentials, nil
+		}
+	}
+	unlock, err := c.Cache.Lock(c.Key)
+	if err == nil {
+		defer unlock()
+		// Another run may have filled the entry while this one waited.
+		if !c.Refresh {
+			if e, ok := c.Cache.Get(c.Key); ok && c.fresh(e) {
+				c.Hit = true
+				return e.Credentials, nil
+			}
+		}
+	}
+	creds, err := c.Provider.Retrieve(ctx)
+	if err != nil {
+		return aws.Credentials{}, err
+	}
+	if creds.CanExpire {
+		if err := c.Cache.Put(c.Key, Entry{Profile: c.Profile, Kind: c.Kind, Credentials: creds}); err != nil && c.OnStoreError != nil {
+			c.OnStoreError(err)
+		}
+	}
+	return creds, nil
+}
+
+// Invalidate drops the entry, after STS said it is expired or revoked.
+func (c *CachedProvider) Invalidate() { _ = c.Cache.Delete(c.Key) }
+
+// retryExpired calls retrieve; if STS says the cached signing credentials are
+// expired or revoked, it drops them and tries once more (asking for a new MFA
+// code if that is what they need).
+func retryExpired(ctx context.Context, signer *CachedProvider, retrieve func(context.Context) (aws.Credentials, error)) (aws.Credentials, error) {
+	creds, err := retrieve(ctx)
+	var se *STSError
+	if err != nil && signer != nil && signer.Hit && errors.As(err, &se) && se.Expired() {
+		signer.Invalidate()
+		signer.Hit = false
+		signer.Refresh = true
+		return retrieve(ctx)
+	}
+	return creds, err
+}
+
+type noCache struct{}
+
+func (noCache) Get(string) (Entry, bool)    { return Entry{}, false }
+func (noCache) Put(string, Entry) error     { return nil }
+func (noCache) Delete(string) error         { return nil }
+func (noCache) Lock(string) (func(), error) { return func() {}, nil }

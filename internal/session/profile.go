@@ -1,0 +1,248 @@
+// Package session turns a named AWS profile into credentials: it resolves the
+// profile chain from the shared files, then gets credentials through STS
+// (GetSessionToken with MFA, AssumeRole), one provider type per STS call,
+// with caching as a wrapper around them.
+package session
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Kind says what a profile is, as shown by `assume -l`.
+type Kind string
+
+const (
+	KindStatic      Kind = "static"       // long-term keys, no MFA
+	KindMFAUser     Kind = "mfa-user"     // long-term keys with mfa_serial: GetSessionToken
+	KindRole        Kind = "role"         // role_arn with source_profile or credential_source
+	KindProcess     Kind = "process"      // credential_process
+	KindSSO         Kind = "sso"          // IAM Identity Center
+	KindWebIdentity Kind = "web-identity" // role_arn with web_identity_token_file
+	KindInstance    Kind = "instance"     // credential_source = Ec2InstanceMetadata / EcsContainer
+	KindEnvironment Kind = "environment"  // credential_source = Environment
+	KindUnknown     Kind = "unknown"      // nothing assume can turn into credentials
+)
+
+// Lookup finds a profile's keys (lowercased) in the shared files.
+type Lookup interface {
+	Profile(name string) (values map[string]string, ok bool)
+}
+
+// Profile is one resolved profile, with its source chain.
+type Profile struct {
+	Name string
+	Kind Kind
+
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string // static temporary keys written by e.g. --write-profile
+
+	MFASerial  string
+	MFAProcess string
+
+	RoleARN          string
+	ExternalID       string
+	RoleSessionName  string
+	Duration         time.Duration // duration_seconds; zero when unset
+	CredentialSource string
+
+	CredentialProcess    string
+	WebIdentityTokenFile string
+	SSOStartURL          string
+	SSOSession           string
+
+	Region      string
+	EndpointURL string
+
+	// Source is the profile whose credentials call AssumeRole (source_profile),
+	// nil for every other kind. A profile naming itself as source_profile
+	// gets a copy of itself viewed as its keys.
+	Source *Profile
+
+	Values map[string]string
+}
+
+// Resolve reads profile name and its source chain. Cycles, missing sources and
+// profiles without credentials are errors that say which profile to fix.
+func Resolve(files Lookup, name string) (*Profile, error) {
+	return resolve(files, name, map[string]bool{}, nil)
+}
+
+func resolve(files Lookup, name string, seen map[string]bool, chain []string) (*Profile, error) {
+	values, ok := files.Profile(name)
+	if !ok {
+		if len(chain) > 0 {
+			return nil, &ConfigError{Profile: chain[len(chain)-1], Msg: fmt.Sprintf("its source_profile %q does not exist in the config or credentials file", name)}
+		}
+		return nil, &UnknownProfileError{Name: name}
+	}
+	chain = append(chain, name)
+	if seen[name] {
+		return nil, &ConfigError{Profile: chain[0], Msg: "its source_profile chain loops: " + strings.Join(chain, " -> ")}
+	}
+	seen[name] = true
+
+	p := fromValues(name, values)
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	if p.Kind == KindRole && values["source_profile"] != "" {
+		src := values["source_profile"]
+		if src == name {
+			// source_profile naming itself means "my own keys" (as in the SDK).
+			self := fromValues(name, values)
+			self.RoleARN, self.Kind = "", keyKind(self)
+			if self.AccessKeyID == "" {
+				return nil, &ConfigError{Profile: name, Msg: "it names itself as source_profile but holds no aws_access_key_id"}
+			}
+			p.Source = self
+			return p, nil
+		}
+		source, err := resolve(files, src, seen, chain)
+		if err != nil {
+			return nil, err
+		}
+		p.Source = source
+	}
+	return p, nil
+}
+
+func fromValues(name string, v map[string]string) *Profile {
+	p := &Profile{
+		Name:                 name,
+		AccessKeyID:          v["aws_access_key_id"],
+		SecretAccessKey:      v["aws_secret_access_key"],
+		SessionToken:         v["aws_session_token"],
+		MFASerial:            v["mfa_serial"],
+		MFAProcess:           v["mfa_process"],
+		RoleARN:              v["role_arn"],
+		ExternalID:           v["external_id"],
+		RoleSessionName:      v["role_session_name"],
+		CredentialSource:     v["credential_source"],
+		CredentialProcess:    v["credential_process"],
+		WebIdentityTokenFile: v["web_identity_token_file"],
+		SSOStartURL:          v["sso_start_url"],
+		SSOSession:           v["sso_session"],
+		Region:               v["region"],
+		EndpointURL:          v["endpoint_url"],
+		Values:               v,
+	}
+	switch {
+	case p.RoleARN != "" && p.WebIdentityTokenFile != "":
+		p.Kind = KindWebIdentity
+	case p.RoleARN != "" && (v["source_profile"] != "" || p.CredentialSource != ""):
+		p.Kind = KindRole
+	case p.SSOSession != "" || p.SSOStartURL != "":
+		p.Kind = KindSSO
+	case p.CredentialProcess != "":
+		p.Kind = KindProcess
+	default:
+		p.Kind = keyKind(p)
+	}
+	return p
+}
+
+func keyKind(p *Profile) Kind {
+	switch {
+	case p.AccessKeyID == "" && p.SecretAccessKey == "":
+		return KindUnknown
+	case p.MFASerial != "" && p.SessionToken == "":
+		return KindMFAUser
+	default:
+		return KindStatic
+	}
+}
+
+func (p *Profile) validate() error {
+	if s := p.Values["duration_seconds"]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			return &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("duration_seconds %q is not a whole number of seconds", s)}
+		}
+		p.Duration = time.Duration(n) * time.Second
+	}
+	switch p.Kind {
+	case KindStatic, KindMFAUser:
+		if p.AccessKeyID == "" {
+			return &ConfigError{Profile: p.Name, Msg: "it has aws_secret_access_key but no aws_access_key_id"}
+		}
+		if p.SecretAccessKey == "" {
+			return &ConfigError{Profile: p.Name, Msg: "it has aws_access_key_id but no aws_secret_access_key"}
+		}
+	case KindRole:
+		if p.Values["source_profile"] != "" && p.CredentialSource != "" {
+			return &ConfigError{Profile: p.Name, Msg: "it sets both source_profile and credential_source; keep one"}
+		}
+		switch p.CredentialSource {
+		case "", "Environment", "Ec2InstanceMetadata", "EcsContainer":
+		default:
+			return &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("credential_source %q is not one of Environment, Ec2InstanceMetadata, EcsContainer", p.CredentialSource)}
+		}
+	case KindUnknown:
+		return &ConfigError{Profile: p.Name, Msg: "it has no credentials: add aws_access_key_id and aws_secret_access_key, or role_arn with source_profile"}
+	}
+	return nil
+}
+
+// MFA returns the MFA device serial that guards this profile: its own
+// mfa_serial, else the one on its source chain.
+func (p *Profile) MFA() string {
+	for q := p; q != nil; q = q.Source {
+		if q.MFASerial != "" {
+			return q.MFASerial
+		}
+	}
+	return ""
+}
+
+// MFAProcessCommand is the first mfa_process found down the chain.
+func (p *Profile) MFAProcessCommand() string {
+	for q := p; q != nil; q = q.Source {
+		if q.MFAProcess != "" {
+			return q.MFAProcess
+		}
+	}
+	return ""
+}
+
+// Root is the bottom of the source chain: the profile holding the credentials
+// that sign the first STS call.
+func (p *Profile) Root() *Profile {
+	q := p
+	for q.Source != nil {
+		q = q.Source
+	}
+	return q
+}
+
+// RegionOrSource is the profile's region, else the first one found down its source chain.
+func (p *Profile) RegionOrSource() string {
+	for q := p; q != nil; q = q.Source {
+		if q.Region != "" {
+			return q.Region
+		}
+	}
+	return ""
+}
+
+// Endpoint is the profile's endpoint_url, else its source chain's.
+func (p *Profile) Endpoint() string {
+	for q := p; q != nil; q = q.Source {
+		if q.EndpointURL != "" {
+			return q.EndpointURL
+		}
+	}
+	return ""
+}
+
+// Depth counts the AssumeRole hops: 0 for a user, 1 for a role from a user, 2+ for chained roles.
+func (p *Profile) Depth() int {
+	n := 0
+	for q := p; q != nil && q.Kind == KindRole; q = q.Source {
+		n++
+	}
+	return n
+}

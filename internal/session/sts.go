@@ -1,0 +1,159 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// STS is the part of the STS API assume calls.
+type STS interface {
+	GetSessionToken(ctx context.Context, in *sts.GetSessionTokenInput, optFns ...func(*sts.Options)) (*sts.GetSessionTokenOutput, error)
+	AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
+}
+
+// ClientFactory builds an STS client that signs with creds.
+type ClientFactory func(ctx context.Context, creds aws.CredentialsProvider) (STS, error)
+
+// Endpoint picks the STS endpoint the way the SDK documents it:
+// AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL, then the profile's endpoint_url,
+// unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true. Empty means AWS's own.
+func Endpoint(p *Profile) string {
+	if strings.EqualFold(os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true") {
+		return ""
+	}
+	if v := os.Getenv("AWS_ENDPOINT_URL_STS"); v != "" {
+		return v
+	}
+	if v := os.Getenv("AWS_ENDPOINT_URL"); v != "" {
+		return v
+	}
+	if p != nil {
+		return p.Endpoint()
+	}
+	return ""
+}
+
+// NewClientFactory returns the factory for real STS clients in region, at
+// endpoint (empty: AWS's). The SDK's default loader still supplies retries,
+// AWS_CA_BUNDLE and the HTTP stack, but never credentials, the region or a
+// profile: those come only from the profile being resolved, so AWS_*
+// variables left by an earlier `assume` cannot sign the call.
+func NewClientFactory(region, endpoint string, httpClient *http.Client) ClientFactory {
+	return func(ctx context.Context, creds aws.CredentialsProvider) (STS, error) {
+		if region == "" {
+			region = "us-east-1" // STS answers in every region; the global default.
+		}
+		opts := []func(*config.LoadOptions) error{
+			config.WithRegion(region),
+			config.WithCredentialsProvider(creds),
+			// No shared files: the profile is already resolved, and an AWS_PROFILE
+			// left in the environment must not make loading fail or leak in.
+			config.WithSharedConfigFiles([]string{}),
+			config.WithSharedCredentialsFiles([]string{}),
+		}
+		if httpClient != nil {
+			opts = append(opts, config.WithHTTPClient(httpClient))
+		}
+		// The SDK fails when AWS_PROFILE names a profile missing from the
+		// (deliberately empty) files; the profile is already resolved here.
+		os.Unsetenv("AWS_PROFILE")
+		cfg, err := config.LoadDefaultConfig(ctx, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("setting up the STS client: %w", err)
+		}
+		return sts.NewFromConfig(cfg, func(o *sts.Options) {
+			if endpoint != "" {
+				o.BaseEndpoint = aws.String(endpoint)
+			}
+		}), nil
+	}
+}
+
+// STSError is an STS refusal, with the AWS error code and advice.
+type STSError struct {
+	Op      string // "GetSessionToken" or "AssumeRole"
+	Code    string
+	Message string
+	Hint    string
+	// ClockSkew is how far the local clock is from STS's Date header, when known.
+	ClockSkew time.Duration
+	Err       error
+}
+
+func (e *STSError) Error() string {
+	msg := fmt.Sprintf("STS %s refused: %s", e.Op, e.Code)
+	if e.Message != "" {
+		msg += " (" + strings.TrimSuffix(e.Message, ".") + ")"
+	}
+	if e.Hint != "" {
+		msg += "; " + e.Hint
+	}
+	return msg
+}
+
+func (e *STSError) Unwrap() error { return e.Err }
+
+// Expired reports whether STS said the signing credentials are over or revoked.
+func (e *STSError) Expired() bool {
+	return e.Code == "ExpiredToken" || e.Code == "InvalidClientTokenId"
+}
+
+// MFAFailed reports whether STS rejected the MFA code.
+func (e *STSError) MFAFailed() bool {
+	return e.Code == "AccessDenied" && strings.Contains(e.Message, "MultiFactorAuthentication")
+}
+
+// describeSTSError turns an SDK error into an STSError with a hint on what to do.
+func describeSTSError(op string, err error, now func() time.Time) error {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		var netErr *smithy.OperationError
+		if errors.As(err, &netErr) {
+			return fmt.Errorf("could not reach STS for %s: %v; check your network, region and endpoint settings", op, netErr.Err)
+		}
+		return fmt.Errorf("STS %s failed: %w", op, err)
+	}
+	e := &STSError{Op: op, Code: ae.ErrorCode(), Message: ae.ErrorMessage(), Err: err}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		if d, perr := http.ParseTime(re.Response.Header.Get("Date")); perr == nil {
+			e.ClockSkew = now().Sub(d)
+		}
+	}
+	switch {
+	case e.MFAFailed():
+		e.Hint = "the MFA code was wrong or already used; wait for the next code and try again"
+		if skew := e.ClockSkew.Round(time.Second); skew > 30*time.Second || skew < -30*time.Second {
+			e.Hint = fmt.Sprintf("this computer's clock is %s off from AWS's, which makes MFA codes fail; sync the clock (and your MFA device's) and try again", absDuration(skew))
+		}
+	case e.Code == "AccessDenied":
+		e.Hint = "your keys may lack permission for this call, or a policy requires MFA (aws:MultiFactorAuthPresent): set mfa_serial on the profile"
+	case e.Expired():
+		e.Hint = "the credentials that signed the call are expired or revoked; run again with --refresh, or rotate the profile's keys"
+	case e.Code == "SignatureDoesNotMatch":
+		e.Hint = "the profile's aws_secret_access_key does not match its aws_access_key_id"
+	case e.Code == "ValidationError" && strings.Contains(strings.ToLower(e.Message), "duration"):
+		e.Hint = "choose a shorter --duration"
+	case e.Code == "RegionDisabledException":
+		e.Hint = "activate STS in that region or pass --region"
+	}
+	return e
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}

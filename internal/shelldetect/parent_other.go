@@ -1,0 +1,5 @@
+//go:build !linux && !darwin && !windows
+
+package shelldetect
+
+func parentName() string { return "" }
