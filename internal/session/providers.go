@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
@@ -24,7 +25,7 @@ type SessionTokenProvider struct {
 }
 
 func (p *SessionTokenProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
-	client, err := p.Client(ctx, p.Signer)
+	client, err := signedClient(ctx, p.Client, p.Signer)
 	if err != nil {
 		return aws.Credentials{}, err
 	}
@@ -68,7 +69,7 @@ func (p *AssumeRoleProvider) Retrieve(ctx context.Context) (aws.Credentials, err
 }
 
 func (p *AssumeRoleProvider) assume(ctx context.Context) (aws.Credentials, error) {
-	client, err := p.Client(ctx, p.Signer)
+	client, err := signedClient(ctx, p.Client, p.Signer)
 	if err != nil {
 		return aws.Credentials{}, err
 	}
@@ -112,4 +113,15 @@ func nowOr(now func() time.Time) func() time.Time {
 		return now
 	}
 	return time.Now
+}
+
+// signedClient gets the signer's credentials first, so that a failure there
+// (an MFA prompt cancelled, an expired source) is reported as itself rather
+// than buried in the SDK's signing error, then builds the client.
+func signedClient(ctx context.Context, factory ClientFactory, signer aws.CredentialsProvider) (STS, error) {
+	creds, err := signer.Retrieve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return factory(ctx, credentials.StaticCredentialsProvider{Value: creds})
 }

@@ -128,7 +128,7 @@ func describeSTSError(op string, err error, now func() time.Time) error {
 	var re *smithyhttp.ResponseError
 	if errors.As(err, &re) && re.Response != nil {
 		if d, perr := http.ParseTime(re.Response.Header.Get("Date")); perr == nil {
-			e.ClockSkew = now().Sub(d)
+			e.ClockSkew = now().Truncate(time.Second).Sub(d)
 		}
 	}
 	switch {
