@@ -1,0 +1,104 @@
+package e2e
+
+import (
+	"context"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// These tests check the harness itself, so that a failing end-to-end test points at assume.
+
+func TestTOTPMatchesRFC6238(t *testing.T) {
+	// RFC 6238 appendix B, SHA-1 seed "12345678901234567890", last 6 of the 8 digits.
+	const seed = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+	for unix, want := range map[int64]string{59: "287082", 1111111109: "081804", 1111111111: "050471", 1234567890: "005924", 2000000000: "279037", 20000000000: "353130"} {
+		got, err := totp(seed, time.Unix(unix, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("totp at %d = %s, want %s", unix, got, want)
+		}
+	}
+}
+
+func TestTOTPMatchesOathtool(t *testing.T) {
+	oathtool := requireTool(t, "oathtool")
+	// A seed as moto hands it out: 64 Base32 characters.
+	const seed = "C5GSP6T7BOHVNECHXZPYEI6PNOKLS7646LO3HKX5MFZMIW6FNM733X4JFTSAM6B3"
+	for _, unix := range []int64{0, 1_700_000_000, 1_800_000_029} {
+		out, err := exec.Command(oathtool, "--totp", "-b", seed, "-N", "@"+strconv.FormatInt(unix, 10)).Output()
+		if err != nil {
+			t.Fatalf("oathtool: %v", err)
+		}
+		got, err := totp(seed, time.Unix(unix, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := strings.TrimSpace(string(out)); got != want {
+			t.Errorf("totp at %d = %s, oathtool says %s", unix, got, want)
+		}
+	}
+}
+
+// TestRecorderParsesSTSCalls makes the calls assume makes, with the same SDK, and checks that
+// the harness reads back every field the end-to-end tests assert on.
+func TestRecorderParsesSTSCalls(t *testing.T) {
+	e := requireEmulator(t)
+	u := createMFAUser(t, "harness")
+	role := createRole(t, "harness-role", u.ARN)
+	rec := startRecording(t)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client := func(id, secret, token string) *sts.Client {
+		return sts.New(sts.Options{
+			Region:       region,
+			BaseEndpoint: aws.String(e.url),
+			Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+				return aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token}, nil
+			}),
+		})
+	}
+	long := client(u.AccessKeyID, u.SecretAccessKey, "")
+	session, err := long.GetSessionToken(ctx, &sts.GetSessionTokenInput{
+		SerialNumber:    aws.String(u.MFASerial),
+		TokenCode:       aws.String("123456"),
+		DurationSeconds: aws.Int32(3600),
+	})
+	if err != nil {
+		t.Fatalf("GetSessionToken: %v", err)
+	}
+	sc := session.Credentials
+	_, err = client(aws.ToString(sc.AccessKeyId), aws.ToString(sc.SecretAccessKey), aws.ToString(sc.SessionToken)).
+		AssumeRole(ctx, &sts.AssumeRoleInput{
+			RoleArn:         aws.String(role.ARN),
+			RoleSessionName: aws.String("harness-session"),
+			ExternalId:      aws.String("ext-42"),
+			DurationSeconds: aws.Int32(900),
+		})
+	if err != nil {
+		t.Fatalf("AssumeRole: %v", err)
+	}
+
+	calls := rec.stsCalls(t)
+	if len(calls) != 2 {
+		t.Fatalf("recorded %d STS calls, want 2: %v", len(calls), calls)
+	}
+	gst, ar := calls[0], calls[1]
+	if gst.Action != "GetSessionToken" || gst.SerialNumber != u.MFASerial || gst.TokenCode != "123456" ||
+		gst.DurationSeconds != "3600" || gst.SigningKeyID != u.AccessKeyID || gst.SecurityToken != "" {
+		t.Errorf("GetSessionToken recorded as %v", gst)
+	}
+	if ar.Action != "AssumeRole" || ar.RoleArn != role.ARN || ar.RoleSessionName != "harness-session" ||
+		ar.ExternalID != "ext-42" || ar.DurationSeconds != "900" || ar.SerialNumber != "" ||
+		ar.SigningKeyID != aws.ToString(sc.AccessKeyId) || ar.SecurityToken != aws.ToString(sc.SessionToken) {
+		t.Errorf("AssumeRole recorded as %v", ar)
+	}
+}
