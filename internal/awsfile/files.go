@@ -1,0 +1,246 @@
+package awsfile
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Profile is the merged view of one profile: the config file's [profile NAME] (or [default]) section with the
+// credentials file's [NAME] section on top. Keys are lowercase; a sub-setting is stored as "parent.key".
+type Profile struct {
+	Name   string
+	Values map[string]string
+	// ConfigFile and CredentialsFile tell where the profile was found.
+	ConfigFile, CredentialsFile bool
+}
+
+// Get returns the value of key (any case), or "" when it is not set.
+func (p Profile) Get(key string) string { return p.Values[strings.ToLower(key)] }
+
+type fileKind uint8
+
+const (
+	configFile fileKind = iota
+	credentialsFile
+)
+
+// sectionRef is one occurrence of a section header: where its body lies in which file. Occurrences of the same
+// section form a list through next, in file order.
+type sectionRef struct {
+	start, end int // body byte range, from the line after the header to the next header
+	next       int32
+	file       fileKind
+	// profilePrefix marks a config [profile default] section, which replaces [default] as in the SDK.
+	profilePrefix bool
+}
+
+// section lists the occurrences of one profile or sso-session, in refs.
+type section struct{ first, last int32 }
+
+// Files is the content of both files, loaded once and indexed by section; a section's settings are parsed on its
+// first lookup. It is safe for concurrent use.
+type Files struct {
+	paths    Paths
+	text     [2]string // indexed by fileKind
+	refs     []sectionRef
+	sections []section
+	profiles map[string]int32 // profile name → index in sections
+	sessions map[string]int32 // sso-session name → index in sections
+	names    []string
+
+	mu     sync.Mutex
+	parsed map[int32]Profile
+}
+
+// Load reads both files and indexes their sections. A missing file counts as empty; a path that cannot be read (a
+// folder, no permission) is an error naming the file, and so is a malformed line (see ParseError).
+func Load(p Paths) (*Files, error) {
+	config, err := readFile(p.Config, "config")
+	if err != nil {
+		return nil, err
+	}
+	credentials, err := readFile(p.Credentials, "credentials")
+	if err != nil {
+		return nil, err
+	}
+	estimate := strings.Count(config, "\n[") + strings.Count(credentials, "\n[") + 2
+	f := &Files{
+		paths:    p,
+		text:     [2]string{config, credentials},
+		refs:     make([]sectionRef, 0, estimate),
+		sections: make([]section, 0, estimate),
+		profiles: make(map[string]int32, estimate),
+		names:    make([]string, 0, estimate),
+	}
+	if err := f.index(configFile, p.Config); err != nil {
+		return nil, err
+	}
+	if err := f.index(credentialsFile, p.Credentials); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// index walks every line of one file once: headers open sections, other lines are only checked for being well
+// formed. Nothing is allocated per line; a header allocates only when its name needs its white space collapsed.
+func (f *Files) index(file fileKind, path string) error {
+	text := f.text[file]
+	open := int32(-1) // the ref whose body is being read
+	lineNo := 0
+	for off := 0; off < len(text); {
+		lineStart := off
+		line, next := nextLine(text, off)
+		off = next
+		lineNo++
+		if line == "" {
+			continue
+		}
+		first, indented := line[0], false
+		if isLineSpace(first) || first >= utf8.RuneSelf || first == '\v' || first == '\f' || first == '\r' {
+			n := leadingSpaceLen(line)
+			if n == len(line) {
+				continue // blank
+			}
+			first, indented = line[n], n > 0
+		}
+		if first == '#' || first == ';' {
+			continue
+		}
+		if first == '[' {
+			if name, ok := sectionHeader(line); ok {
+				if open >= 0 {
+					f.refs[open].end = lineStart
+				}
+				open = f.addSection(file, name, next)
+				continue
+			}
+		}
+		if !indented && isMalformed(line) {
+			return &ParseError{File: path, Line: lineNo}
+		}
+	}
+	if open >= 0 {
+		f.refs[open].end = len(text)
+	}
+	return nil
+}
+
+// addSection records an occurrence of a section whose body starts at bodyStart and returns its ref, or -1 for a
+// section that is neither a profile nor an sso-session.
+func (f *Files) addSection(file fileKind, name string, bodyStart int) int32 {
+	index := f.profiles
+	var profileName string
+	var ok, profilePrefix bool
+	if file == configFile {
+		if session, isSession := strings.CutPrefix(name, "sso-session "); isSession {
+			if f.sessions == nil {
+				f.sessions = make(map[string]int32)
+			}
+			index, profileName, ok = f.sessions, session, true
+		} else if profileName, ok = configProfile(name); ok {
+			profilePrefix = name != profileName
+		}
+	} else {
+		profileName, ok = credentialsProfile(name)
+	}
+	if !ok {
+		return -1
+	}
+
+	ref := int32(len(f.refs))
+	f.refs = append(f.refs, sectionRef{start: bodyStart, end: bodyStart, next: -1, file: file, profilePrefix: profilePrefix})
+	if i, seen := index[profileName]; seen {
+		f.refs[f.sections[i].last].next = ref
+		f.sections[i].last = ref
+		return ref
+	}
+	index[profileName] = int32(len(f.sections))
+	f.sections = append(f.sections, section{first: ref, last: ref})
+	if file == credentialsFile || !strings.HasPrefix(name, "sso-session ") {
+		f.names = append(f.names, profileName)
+	}
+	return ref
+}
+
+// Names returns every profile name, each once, in file order (config file first).
+func (f *Files) Names() []string { return slices.Clone(f.names) }
+
+// Profile returns the merged view of profile name; false when neither file defines it. Settings from the
+// credentials file win over the config file's, as in the SDK.
+func (f *Files) Profile(name string) (Profile, bool) {
+	i, ok := f.profiles[name]
+	if !ok {
+		return Profile{}, false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if p, ok := f.parsed[i]; ok {
+		p.Values = maps.Clone(p.Values)
+		return p, true
+	}
+
+	p := Profile{Name: name}
+	// A [profile default] section in the config file replaces any [default] there.
+	skipPlainDefault := false
+	for r := f.sections[i].first; r >= 0; r = f.refs[r].next {
+		if ref := f.refs[r]; ref.file == configFile && ref.profilePrefix && name == "default" {
+			skipPlainDefault = true
+		}
+	}
+	config := f.parseRefs(i, func(ref sectionRef) bool {
+		return ref.file == configFile && (ref.profilePrefix || !skipPlainDefault)
+	})
+	credentials := f.parseRefs(i, func(ref sectionRef) bool { return ref.file == credentialsFile })
+	p.ConfigFile, p.CredentialsFile = config != nil, credentials != nil
+	p.Values = config
+	if p.Values == nil {
+		p.Values = credentials
+	} else {
+		maps.Copy(p.Values, credentials)
+	}
+
+	if f.parsed == nil {
+		f.parsed = make(map[int32]Profile)
+	}
+	f.parsed[i] = p
+	p.Values = maps.Clone(p.Values)
+	return p, true
+}
+
+// SSOSession returns the settings of the config file's [sso-session name] section.
+func (f *Files) SSOSession(name string) (map[string]string, bool) {
+	i, ok := f.sessions[strings.TrimSpace(name)]
+	if !ok {
+		return nil, false
+	}
+	return f.parseRefs(i, func(sectionRef) bool { return true }), true
+}
+
+// parseRefs parses the occurrences of section i that use accepts, in file order, into one map; nil when none does.
+func (f *Files) parseRefs(i int32, use func(sectionRef) bool) map[string]string {
+	var p sectionParser
+	for r := f.sections[i].first; r >= 0; r = f.refs[r].next {
+		ref := f.refs[r]
+		if !use(ref) {
+			continue
+		}
+		if p.values == nil {
+			p.values = make(map[string]string, 8)
+		}
+		p.reset()
+		parseBody(&p, f.text[ref.file][ref.start:ref.end])
+	}
+	return p.values
+}
+
+// parseBody feeds every line of a section body to p.
+func parseBody(p *sectionParser, body string) {
+	for off := 0; off < len(body); {
+		var line string
+		line, off = nextLine(body, off)
+		p.parseLine(line)
+	}
+}

@@ -1,0 +1,178 @@
+// Package awsfile reads and edits the AWS shared config and credentials files (~/.aws/config, ~/.aws/credentials)
+// the way the AWS SDK for Go v2 reads them, quickly enough for files with thousands of profiles: ProfileNames only
+// looks at header lines, and Load indexes the sections but parses a section's settings only when asked for it.
+//
+// Profiles: in the config file, [default] and [profile NAME] (a [profile default] section replaces [default], as in
+// the SDK); other sections there ([sso-session NAME], [services NAME], and a bare [NAME], which the AWS CLI and SDK
+// ignore) are not profiles. In the credentials file every [NAME] is a profile except [profile NAME], which the SDK
+// drops from that file.
+package awsfile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Paths names the shared config and credentials files. An empty path means "no such file".
+type Paths struct{ Config, Credentials string }
+
+// DefaultPaths returns the files the AWS CLI and SDKs use: $AWS_CONFIG_FILE and $AWS_SHARED_CREDENTIALS_FILE when
+// set (a leading ~ means the home folder), else ~/.aws/config and ~/.aws/credentials.
+func DefaultPaths() Paths {
+	home, _ := os.UserHomeDir()
+	return Paths{
+		Config:      pathFromEnv("AWS_CONFIG_FILE", home, "config"),
+		Credentials: pathFromEnv("AWS_SHARED_CREDENTIALS_FILE", home, "credentials"),
+	}
+}
+
+func pathFromEnv(variable, home, file string) string {
+	if p := os.Getenv(variable); p != "" {
+		return expandHome(p, home)
+	}
+	if home == "" {
+		return filepath.Join(".aws", file)
+	}
+	return filepath.Join(home, ".aws", file)
+}
+
+func expandHome(p, home string) string {
+	if home == "" || p == "" || p[0] != '~' {
+		return p
+	}
+	if len(p) == 1 {
+		return home
+	}
+	if p[1] == '/' || p[1] == filepath.Separator {
+		return filepath.Join(home, p[2:])
+	}
+	return p // ~user/...: not ours to guess
+}
+
+// readFile returns the file's text without a byte order mark; a missing file (or an empty path) reads as empty.
+// which ("config" or "credentials") makes the error say which file is at fault.
+func readFile(path, which string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		var pathErr *fs.PathError
+		if errors.As(err, &pathErr) {
+			err = pathErr.Err // the path is in our message already
+		}
+		return "", fmt.Errorf("cannot read the AWS %s file %s: %w", which, path, err)
+	}
+	return strings.TrimPrefix(string(data), byteOrderMark), nil
+}
+
+// configProfile maps a config-file section to the profile it defines.
+func configProfile(section string) (name string, ok bool) {
+	if section == "default" {
+		return section, true
+	}
+	if name, ok := strings.CutPrefix(section, "profile "); ok {
+		return name, true
+	}
+	return "", false
+}
+
+// credentialsProfile maps a credentials-file section to the profile it defines.
+func credentialsProfile(section string) (name string, ok bool) {
+	if section == "" || strings.HasPrefix(section, "profile ") {
+		return "", false
+	}
+	return section, true
+}
+
+// ProfileNames returns every profile name in both files, each once, in file order (config file first). It reads
+// only header lines; a malformed line elsewhere is not its business (Load reports those).
+func ProfileNames(p Paths) ([]string, error) {
+	config, err := readFile(p.Config, "config")
+	if err != nil {
+		return nil, err
+	}
+	credentials, err := readFile(p.Credentials, "credentials")
+	if err != nil {
+		return nil, err
+	}
+
+	estimate := strings.Count(config, "\n[") + strings.Count(credentials, "\n[") + 2
+	names := make([]string, 0, estimate)
+	seen := make(map[string]struct{}, estimate)
+	add := func(name string) {
+		if _, dup := seen[name]; !dup {
+			seen[name] = struct{}{}
+			names = append(names, name)
+		}
+	}
+	for scan := (headerScanner{text: config}); ; {
+		section, ok := scan.next()
+		if !ok {
+			break
+		}
+		if name, ok := configProfile(section); ok {
+			add(name)
+		}
+	}
+	for scan := (headerScanner{text: credentials}); ; {
+		section, ok := scan.next()
+		if !ok {
+			break
+		}
+		if name, ok := credentialsProfile(section); ok {
+			add(name)
+		}
+	}
+	return names, nil
+}
+
+// headerScanner finds section headers without walking every line: it jumps from '[' to '[' and checks that the
+// bracket opens its line (only white space before it).
+type headerScanner struct {
+	text string
+	off  int
+}
+
+func (h *headerScanner) next() (section string, ok bool) {
+	for h.off < len(h.text) {
+		i := strings.IndexByte(h.text[h.off:], '[')
+		if i < 0 {
+			h.off = len(h.text)
+			return "", false
+		}
+		bracket := h.off + i
+		lineStart := strings.LastIndexByte(h.text[:bracket], '\n') + 1
+		line, next := nextLine(h.text, lineStart)
+		h.off = next
+		if !onlySpace(h.text[lineStart:bracket]) {
+			continue
+		}
+		if section, ok := sectionHeader(line); ok {
+			return section, true
+		}
+	}
+	return "", false
+}
+
+// onlySpace reports whether s is empty or white space, as strings.TrimSpace sees it.
+func onlySpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c != '\t' && c != '\v' && c != '\f' && c != '\r' {
+			if c < utf8.RuneSelf {
+				return false
+			}
+			return strings.TrimLeftFunc(s[i:], unicode.IsSpace) == ""
+		}
+	}
+	return true
+}
