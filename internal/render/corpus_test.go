@@ -100,7 +100,7 @@ func TestCorpusRoundTrip(t *testing.T) {
 					t.Fatalf("stopped after batch %d", i)
 				}
 			}
-			t.Logf("%s: %d values in %d shell runs", run.format, len(values), len(bs))
+			t.Logf("%s: %d values in %d shell runs", run, len(values), len(bs))
 		})
 	}
 	t.Run("powershell", func(t *testing.T) {

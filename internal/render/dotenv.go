@@ -26,7 +26,10 @@ func (dotenvFile) unset(*bytes.Buffer, string) {}
 // as written. $ is escaped because readers that expand variables (godotenv,
 // Compose, dotenv-expand) would otherwise substitute inside double quotes.
 // Real credentials, regions and times are plain, so these differences only
-// touch unusual profile names. Other bytes, tabs, controls and non-ASCII
+// touch unusual profile names. One more: python-dotenv misreads a value that
+// ends in a backslash when a later line holds a double quote (it takes the
+// final \" for an escaped quote); dotenv has no other way to write a
+// backslash, so that is left as it is. Other bytes, tabs, controls and non-ASCII
 // (invalid UTF-8 included) are written raw inside the quotes: every reader
 // above keeps them, and none has an escape for them. Only \n and \r end a
 // line, so a statement never spans lines.
