@@ -71,7 +71,7 @@ func runCommand(ctx context.Context, d Deps, argv []string, c render.Credentials
 // new ones added, so no stale token or AWS_PROFILE mixes in.
 func commandEnv(environ []string, env render.Env) []string {
 	drop := map[string]bool{}
-	for _, n := range render.UnsetEnv().Unset {
+	for _, n := range append(render.UnsetEnv().Unset, env.Unset...) {
 		drop[n] = true
 	}
 	for _, v := range env.Set {

@@ -151,23 +151,29 @@ func quoteList(s []string) string {
 // containing it (or contained in it) ranked as if one edit away.
 func suggest(name string, names []string, n int) []string {
 	type cand struct {
-		name string
-		dist int
+		name       string
+		dist, real int
 	}
 	lower := strings.ToLower(name)
 	limit := max(2, len(name)/3)
 	var cands []cand
 	for _, c := range names {
 		lc := strings.ToLower(c)
-		d := editDistance(lower, lc)
+		real := editDistance(lower, lc)
+		d := real
 		if d > 1 && lower != "" && (strings.Contains(lc, lower) || strings.Contains(lower, lc)) {
 			d = 1
 		}
 		if d <= limit {
-			cands = append(cands, cand{c, d})
+			cands = append(cands, cand{c, d, real})
 		}
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].dist != cands[j].dist {
+			return cands[i].dist < cands[j].dist
+		}
+		return cands[i].real < cands[j].real
+	})
 	var out []string
 	for i := 0; i < len(cands) && i < n; i++ {
 		out = append(out, cands[i].name)
