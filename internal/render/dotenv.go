@@ -17,22 +17,26 @@ func (dotenvFile) export(b *bytes.Buffer, name, value string) error {
 func (dotenvFile) unset(*bytes.Buffer, string) {}
 
 // writeDotenvValue writes a plain value as it is and anything else in double
-// quotes, escaping \ " $ newline and CR as \\ \" \$ \n \r.
+// quotes, escaping \ " $ newline and CR as \\ \" \$ \n \r. Other bytes (tabs,
+// controls, non-ASCII, invalid UTF-8) are written raw inside the quotes,
+// where the readers below keep them (python-dotenv reads text, so invalid
+// UTF-8 is lost on it); only newline and CR end a line, so a statement never
+// spans lines.
 //
-// There is no dotenv standard; this is the common ground of the usual
-// readers. godotenv and Docker Compose decode all five escapes exactly. Node's
-// dotenv turns \n and \r into line breaks but keeps \\ and \" as written, and
-// leaves \$ to dotenv-expand; python-dotenv decodes \\ \" \n \r but keeps \$
-// as written. $ is escaped because readers that expand variables (godotenv,
-// Compose, dotenv-expand) would otherwise substitute inside double quotes.
-// Real credentials, regions and times are plain, so these differences only
-// touch unusual profile names. One more: python-dotenv misreads a value that
-// ends in a backslash when a later line holds a double quote (it takes the
-// final \" for an escaped quote); dotenv has no other way to write a
-// backslash, so that is left as it is. Other bytes, tabs, controls and non-ASCII
-// (invalid UTF-8 included) are written raw inside the quotes: every reader
-// above keeps them, and none has an escape for them. Only \n and \r end a
-// line, so a statement never spans lines.
+// There is no dotenv standard, and no quoting reads back exactly everywhere;
+// this is the common ground. $ is escaped because readers that expand
+// variables would substitute it inside double quotes. How the usual readers
+// take it:
+//   - python-dotenv (1.2, checked by TestDotenvWithPythonDotenv): exact, but
+//     it keeps \$ as written, and misreads a value that ends in a backslash
+//     when a later line holds a double quote (it takes the final \" for an
+//     escaped quote).
+//   - godotenv (1.5, from reading its parser): decodes all five escapes, but
+//     misreads a value that ends in a backslash or a double quote.
+//   - Node's dotenv: decodes only \n and \r; \\ \" \$ stay as written.
+//
+// Access keys, secret keys, session tokens, regions and times are plain, so
+// only an unusual profile name can meet these differences.
 func writeDotenvValue(b *bytes.Buffer, value string) {
 	if isPlain(value) {
 		b.WriteString(value)
