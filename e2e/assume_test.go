@@ -270,7 +270,7 @@ func checkDirectAssumeRole(t *testing.T, rs *roleSetup, calls []stsCall, code, d
 // credentials are handed out again without any STS call. Runs without a terminal, so any prompt
 // would fail.
 func TestCachedSessionsNeedNoNewCode(t *testing.T) {
-	rs := newRoleSetup(t, roleOptions{sessionName: "cached"})
+	rs := newRoleSetup(t, roleOptions{mfaOnSource: true, sessionName: "cached"})
 	code := rs.user.code(t)
 	rec := startRecording(t)
 
@@ -432,16 +432,16 @@ func TestErrors(t *testing.T) {
 		name     string
 		args     []string
 		env      map[string]string
-		wantExit int
+		wantExit int    // a malformed code is a bad flag value: exit 2 (CLI.md)
 		mention  string // stderr must contain this
 	}{
 		{"unknown profile", []string{"e2e-nosuch", "-m", "123456", "--format", "bash"}, nil, 1, "e2e-nosuch"},
 		{"unknown profile suggests the closest name", []string{"e2e-usr", "--format", "bash"}, nil, 1, "e2e-user"},
-		{"MFA code of 5 digits", []string{"e2e-user", "-m", "12345", "--format", "bash"}, nil, 1, ""},
-		{"MFA code of 7 digits", []string{"e2e-user", "-m", "1234567", "--format", "bash"}, nil, 1, ""},
-		{"MFA code with letters", []string{"e2e-user", "-m", "12a456", "--format", "bash"}, nil, 1, ""},
-		{"MFA code with a space", []string{"e2e-user", "-m", "123 56", "--format", "bash"}, nil, 1, ""},
-		{"bad ASSUME_MFA_TOKEN", []string{"e2e-user", "--format", "bash"}, map[string]string{"ASSUME_MFA_TOKEN": "abcdef"}, 1, ""},
+		{"MFA code of 5 digits", []string{"e2e-user", "-m", "12345", "--format", "bash"}, nil, 2, "6 digits"},
+		{"MFA code of 7 digits", []string{"e2e-user", "-m", "1234567", "--format", "bash"}, nil, 2, "6 digits"},
+		{"MFA code with letters", []string{"e2e-user", "-m", "12a456", "--format", "bash"}, nil, 2, "6 digits"},
+		{"MFA code with a space", []string{"e2e-user", "-m", "123 56", "--format", "bash"}, nil, 2, "6 digits"},
+		{"bad ASSUME_MFA_TOKEN", []string{"e2e-user", "--format", "bash"}, map[string]string{"ASSUME_MFA_TOKEN": "abcdef"}, 2, "6 digits"},
 		{"MFA needed, no code and no terminal", []string{"e2e-user", "--format", "bash"}, nil, 1, ""},
 	}
 	for _, c := range cases {
