@@ -33,7 +33,8 @@ func (powerShell) unset(b *bytes.Buffer, name string) {
 }
 
 // writePowerShellExpr writes value, which must be valid UTF-8, as a
-// PowerShell string expression.
+// PowerShell string expression. (An empty value becomes an empty string, which
+// PowerShell may take as removing the variable; no credential is empty.)
 //
 // Printable ASCII goes in single quotes, which PowerShell takes verbatim ($,
 // backtick, " and \ mean nothing there); a ' is doubled. PowerShell also ends
