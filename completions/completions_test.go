@@ -1,0 +1,499 @@
+package completions_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/assume-cli/assume/completions"
+	"github.com/assume-cli/assume/shell/shelltest"
+)
+
+var bin shelltest.Binary
+
+func TestMain(m *testing.M) {
+	os.Exit(shelltest.Main(m, &bin))
+}
+
+// profiles has names with every character users put in profile names.
+var profiles = []shelltest.Profile{
+	{Name: "prod"}, {Name: "prod-eu"}, {Name: "prod.us"}, {Name: "prod_admin"},
+	{Name: "prod@corp"}, {Name: "prod:readonly"}, {Name: "preview"}, {Name: "dev"},
+	{Name: "dev:admin"}, {Name: "staging", Region: "eu-west-1"},
+}
+
+var formats = []string{"bash", "zsh", "fish", "powershell", "pwsh", "dotenv", "json", "credential-process"}
+
+// completer asks one real shell what it offers for a command line.
+type completer struct {
+	shell string
+	// complete returns what the shell offers for line, sorted. For bash it is what readline
+	// would insert: the text after the last COMP_WORDBREAKS character of the word.
+	complete func(t *testing.T, env *shelltest.Env, line string) []string
+}
+
+var completers = []completer{
+	{"bash", bashComplete},
+	{"zsh", zshComplete},
+	{"fish", fishComplete},
+}
+
+func newEnv(t *testing.T, shell string, ps []shelltest.Profile) *shelltest.Env {
+	t.Helper()
+	shelltest.RequireTool(t, shell)
+	bin.Require(t)
+	env := shelltest.NewEnv(t, &bin, ps)
+	env.RequireListProfiles(t)
+	return env
+}
+
+// bashWordBreaks is bash's default COMP_WORDBREAKS.
+const bashWordBreaks = " \t\n\"'@><=;|&(:"
+
+// bashWords splits line as bash does before completion: at blanks, and around every run of
+// COMP_WORDBREAKS characters, which become words of their own.
+func bashWords(line, breaks string) []string {
+	words := []string{""}
+	lastKind := 0 // 0 blank, 1 word, 2 break characters
+	for _, r := range line {
+		kind := 1
+		if strings.ContainsRune(" \t\n", r) {
+			kind = 0
+		} else if strings.ContainsRune(breaks, r) {
+			kind = 2
+		}
+		switch {
+		case kind == 0:
+			if words[len(words)-1] != "" {
+				words = append(words, "")
+			}
+		case kind != lastKind && words[len(words)-1] != "":
+			words = append(words, string(r))
+		default:
+			words[len(words)-1] += string(r)
+		}
+		lastKind = kind
+	}
+	return words
+}
+
+// bashQuote quotes s for a bash script.
+func bashQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// bashCompleteWith runs the completion function as bash's programmable completion would,
+// with COMP_WORDS split at breaks, and returns COMPREPLY sorted.
+func bashCompleteWith(t *testing.T, env *shelltest.Env, line, breaks, extra string) []string {
+	t.Helper()
+	words := bashWords(line, breaks)
+	var quoted []string
+	for _, w := range words {
+		quoted = append(quoted, bashQuote(w))
+	}
+	script := strings.Join([]string{
+		"set -euo pipefail",
+		`eval "$(assume --init bash)"`,
+		extra,
+		"COMP_WORDBREAKS=" + bashQuote(breaks),
+		"COMP_LINE=" + bashQuote(line),
+		fmt.Sprintf("COMP_POINT=%d", len(line)),
+		"COMP_WORDS=(" + strings.Join(quoted, " ") + ")",
+		fmt.Sprintf("COMP_CWORD=%d", len(words)-1),
+		// The function bash would call: the one `complete -p assume` names.
+		`spec=$(complete -p assume)`,
+		`[[ $spec =~ -F\ ([^ ]+) ]] || { echo "no completion function: $spec" >&2; exit 1; }`,
+		`"${BASH_REMATCH[1]}" assume "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]-}"`,
+		`for r in ${COMPREPLY[@]+"${COMPREPLY[@]}"}; do printf '<%s>\n' "$r"; done`,
+	}, "\n")
+	res := env.Run(t, "bash", "--norc", "--noprofile", "-c", script)
+	if res.ExitCode != 0 {
+		t.Fatalf("bash completion of %q: exit %d\n%s", line, res.ExitCode, res.Stderr)
+	}
+	return replies(res.Stdout, regexp.MustCompile(`(?m)^<(.*)>$`))
+}
+
+func bashComplete(t *testing.T, env *shelltest.Env, line string) []string {
+	return bashCompleteWith(t, env, line, bashWordBreaks, "")
+}
+
+func replies(out string, re *regexp.Regexp) []string {
+	seen := map[string]bool{}
+	for _, m := range re.FindAllStringSubmatch(out, -1) {
+		seen[m[1]] = true
+	}
+	got := make([]string, 0, len(seen))
+	for r := range seen {
+		got = append(got, r)
+	}
+	sort.Strings(got)
+	return got
+}
+
+func fishComplete(t *testing.T, env *shelltest.Env, line string) []string {
+	t.Helper()
+	script := "assume --init fish | source\n" +
+		"complete -C " + fishQuote(line) + " | string replace -r '\\t.*' '' | string replace -r '^(.*)$' '<$1>'\n" +
+		"exit 0\n"
+	res := env.Run(t, "fish", "--no-config", "-c", script)
+	if res.ExitCode != 0 || res.Stderr != "" {
+		t.Fatalf("fish completion of %q: exit %d\n%s", line, res.ExitCode, res.Stderr)
+	}
+	return replies(res.Stdout, regexp.MustCompile(`(?m)^<(.*)>$`))
+}
+
+func fishQuote(s string) string {
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `'`, `\'`) + "'"
+}
+
+// zshSetup is sourced by the zsh in the pseudo-terminal: it loads the completion system and the
+// integration, prints every match the completion adds and marks the end of a completion.
+const zshSetup = `PS1='' PROMPT='' RPROMPT=''
+autoload -Uz compinit && compinit -u -D
+eval "$(assume --init zsh)"
+%s
+compadd() {
+  # Calls that only ask which words match are internal: no match is offered by them.
+  if (( ${@[(I)-[OAD]*]} )); then
+    builtin compadd "$@"
+    return
+  fi
+  local -a assume_test_matches
+  builtin compadd -O assume_test_matches "$@"
+  local m
+  for m in "${assume_test_matches[@]}"; do
+    print -r -- "<<m:${m}:m>>"
+  done
+  builtin compadd "$@"
+}
+assume_test_done() { print -r -- '<<done>>' }
+comppostfuncs=(assume_test_done)
+print -r -- '<<'ready'>>'
+`
+
+func zshCompleteWith(t *testing.T, env *shelltest.Env, line, extra string) []string {
+	t.Helper()
+	driver, err := filepath.Abs(filepath.Join("testdata", "zsh-complete.zsh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup := env.WriteFile(t, "zsh-setup.zsh", fmt.Sprintf(zshSetup, extra))
+	res := env.Run(t, "zsh", "-f", driver, setup, line)
+	if res.ExitCode != 0 || !strings.Contains(res.Stdout, "<<done>>") {
+		t.Fatalf("zsh completion of %q: exit %d\nstdout:\n%s\nstderr:\n%s", line, res.ExitCode, res.Stdout, res.Stderr)
+	}
+	return replies(res.Stdout, regexp.MustCompile(`<<m:(.*?):m>>`))
+}
+
+func zshComplete(t *testing.T, env *shelltest.Env, line string) []string {
+	return zshCompleteWith(t, env, line, "")
+}
+
+func sorted(words []string) []string {
+	out := append([]string(nil), words...)
+	sort.Strings(out)
+	return out
+}
+
+func expectWords(t *testing.T, line string, got, want []string) {
+	t.Helper()
+	want = sorted(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("completing %q:\n got  %q\n want %q", line, got, want)
+	}
+}
+
+// afterLastBreak is what bash's readline inserts for a match: the part after the last word
+// break character of the word being completed.
+func afterLastBreak(word, typed string) string {
+	if i := strings.LastIndexAny(typed, bashWordBreaks); i >= 0 {
+		return word[i+1:]
+	}
+	return word
+}
+
+// expectCompletions checks line against the candidates whose full text starts with typed.
+func expectCompletions(t *testing.T, c completer, env *shelltest.Env, line, typed string, candidates []string) {
+	t.Helper()
+	var want []string
+	for _, w := range candidates {
+		if strings.HasPrefix(w, typed) {
+			if c.shell == "bash" {
+				w = afterLastBreak(w, typed)
+			}
+			want = append(want, w)
+		}
+	}
+	if len(want) == 0 {
+		t.Fatalf("test bug: nothing in %q starts with %q", candidates, typed)
+	}
+	expectWords(t, line, c.complete(t, env, line), want)
+}
+
+func TestCompleteProfiles(t *testing.T) {
+	for _, c := range completers {
+		t.Run(c.shell, func(t *testing.T) {
+			env := newEnv(t, c.shell, profiles)
+			names := env.Names("")
+			for _, typed := range []string{"pr", "prod", "prod-", "prod.", "prod_", "prod@", "prod:", "prod:r", "dev:", "s", ""} {
+				expectCompletions(t, c, env, "assume "+typed, typed, names)
+			}
+			// After flags and their values too.
+			expectCompletions(t, c, env, "assume -r eu-west-1 --refresh pr", "pr", names)
+			// One profile at most.
+			if got := c.complete(t, env, "assume prod pr"); len(got) > 0 {
+				t.Errorf("completing a second profile: got %q, want nothing", got)
+			}
+		})
+	}
+}
+
+func TestCompleteManyProfiles(t *testing.T) {
+	var many []shelltest.Profile
+	for i := range 5000 {
+		many = append(many, shelltest.Profile{Name: fmt.Sprintf("team-%04d", i)})
+	}
+	for _, c := range completers {
+		t.Run(c.shell, func(t *testing.T) {
+			env := newEnv(t, c.shell, many)
+			names := env.Names("")
+			for _, typed := range []string{"team-12", "team-4999"} {
+				expectCompletions(t, c, env, "assume "+typed, typed, names)
+			}
+		})
+	}
+}
+
+// helpFlags reads the flags the binary documents in --help, short and long.
+func helpFlags(t *testing.T, env *shelltest.Env) []string {
+	t.Helper()
+	res := env.Run(t, bin.Path, "--help")
+	if res.ExitCode != 0 {
+		t.Fatalf("assume --help: exit %d: %s", res.ExitCode, res.Stderr)
+	}
+	var flags []string
+	re := regexp.MustCompile(`(?m)^\s+(?:(-[a-zA-Z]),\s+)?(--[a-z][a-z0-9-]*)`)
+	for _, m := range re.FindAllStringSubmatch(res.Stdout, -1) {
+		if m[1] != "" {
+			flags = append(flags, m[1])
+		}
+		flags = append(flags, m[2])
+	}
+	if len(flags) < 10 {
+		t.Fatalf("found only %q in assume --help:\n%s", flags, res.Stdout)
+	}
+	return flags
+}
+
+func TestCompleteFlags(t *testing.T) {
+	for _, c := range completers {
+		t.Run(c.shell, func(t *testing.T) {
+			env := newEnv(t, c.shell, profiles)
+			got := c.complete(t, env, "assume -")
+			offered := map[string]bool{}
+			for _, f := range got {
+				if !strings.HasPrefix(f, "-") {
+					t.Errorf("completing flags offered %q", f)
+				}
+				offered[f] = true
+			}
+			for _, f := range helpFlags(t, env) {
+				if !offered[f] {
+					t.Errorf("assume - does not offer %s (from --help); offered %q", f, got)
+				}
+			}
+			if offered["--list-profiles"] {
+				t.Errorf("the hidden --list-profiles is offered")
+			}
+			expectWords(t, "assume --for", c.complete(t, env, "assume --for"), []string{"--format"})
+			expectWords(t, "assume prod --ref", c.complete(t, env, "assume prod --ref"), []string{"--refresh"})
+		})
+	}
+}
+
+func TestCompleteFlagValues(t *testing.T) {
+	for _, c := range completers {
+		t.Run(c.shell, func(t *testing.T) {
+			env := newEnv(t, c.shell, profiles)
+			expectCompletions(t, c, env, "assume --format ", "", formats)
+			expectCompletions(t, c, env, "assume prod --format p", "p", formats)
+			expectCompletions(t, c, env, "assume --init ", "", []string{"bash", "zsh", "fish", "powershell"})
+			expectCompletions(t, c, env, "assume -r eu-west-", "eu-west-", []string{"eu-west-1", "eu-west-2", "eu-west-3"})
+			// The --flag=value form: fish offers the whole word; bash inserts what follows the
+			// "=", and the matches zsh adds leave the "--format=" out too.
+			var want []string
+			for _, f := range formats {
+				if strings.HasPrefix(f, "c") {
+					want = append(want, f)
+				}
+			}
+			got := c.complete(t, env, "assume --format=c")
+			if c.shell == "fish" {
+				for i := range want {
+					want[i] = "--format=" + want[i]
+				}
+			}
+			expectWords(t, "assume --format=c", got, want)
+		})
+	}
+}
+
+// TestCompleteBashWithoutWordBreaks covers a COMP_WORDBREAKS without = : and @, as some users
+// set it: bash then replaces the whole word, so the replies are whole.
+func TestCompleteBashWithoutWordBreaks(t *testing.T) {
+	env := newEnv(t, "bash", profiles)
+	for _, tc := range []struct{ line, typed string }{{"assume prod:", "prod:"}, {"assume prod@", "prod@"}, {"assume pr", "pr"}} {
+		got := bashCompleteWith(t, env, tc.line, " \t\n\"'><;|&(", "")
+		expectWords(t, tc.line, got, env.Names(tc.typed))
+	}
+	got := bashCompleteWith(t, env, "assume --format=j", " \t\n\"'><;|&(", "")
+	expectWords(t, "assume --format=j", got, []string{"--format=json"})
+}
+
+// TestCompleteCommandAfterDashDash: after `assume PROFILE --`, the command's own completion.
+func TestCompleteCommandAfterDashDash(t *testing.T) {
+	t.Run("bash", func(t *testing.T) {
+		env := newEnv(t, "bash", profiles)
+		// Without bash-completion: command names, then file names.
+		got := bashComplete(t, env, "assume prod -- ech")
+		if !contains(got, "echo") || contains(got, "prod") {
+			t.Errorf("assume prod -- ech: got %q, want commands such as echo", got)
+		}
+		env.WriteFile(t, "some-file.txt", "")
+		if got := bashComplete(t, env, "assume prod -- cat some-f"); !contains(got, "some-file.txt") {
+			t.Errorf("assume prod -- cat some-f: got %q, want some-file.txt", got)
+		}
+		// With bash-completion: its _command_offset, given the index of the command word.
+		fake := `_command_offset() { COMPREPLY=("offset=$1" "words=${COMP_WORDS[*]}"); }`
+		got = bashCompleteWith(t, env, "assume -r eu-west-1 prod -- git chec", bashWordBreaks, fake)
+		expectWords(t, "with _command_offset", got, []string{"offset=5", "words=assume -r eu-west-1 prod -- git chec"})
+	})
+	t.Run("zsh", func(t *testing.T) {
+		env := newEnv(t, "zsh", profiles)
+		fake := `_fake_tool() { compadd alpha-one alpha-two beta }
+fake-tool() { :; }
+compdef _fake_tool fake-tool`
+		expectWords(t, "zsh", zshCompleteWith(t, env, "assume prod -- fake-tool al", fake), []string{"alpha-one", "alpha-two"})
+		if got := zshComplete(t, env, "assume prod -- ech"); !contains(got, "echo") || contains(got, "prod") {
+			t.Errorf("assume prod -- ech: got %q, want commands such as echo", got)
+		}
+	})
+	t.Run("fish", func(t *testing.T) {
+		env := newEnv(t, "fish", profiles)
+		script := "assume --init fish | source\n" +
+			"complete -c fake-tool -f -a 'alpha-one alpha-two beta'\n" +
+			"complete -C 'assume prod -- fake-tool al' | string replace -r '\\t.*' '' | string replace -r '^(.*)$' '<$1>'\n"
+		res := env.Run(t, "fish", "--no-config", "-c", script)
+		expectWords(t, "fish", replies(res.Stdout, regexp.MustCompile(`(?m)^<(.*)>$`)), []string{"alpha-one", "alpha-two"})
+		if got := fishComplete(t, env, "assume prod -- ech"); !contains(got, "echo") || contains(got, "--format") {
+			t.Errorf("assume prod -- ech: got %q, want commands such as echo", got)
+		}
+	})
+}
+
+func contains(words []string, w string) bool {
+	for _, x := range words {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+func TestScript(t *testing.T) {
+	files := map[string]string{"bash": "assume.bash", "zsh": "_assume", "fish": "assume.fish",
+		"powershell": "assume.ps1", "pwsh": "assume.ps1"}
+	for name, file := range files {
+		got, err := completions.Script(name)
+		if err != nil {
+			t.Fatalf("Script(%q): %v", name, err)
+		}
+		want, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("Script(%q) is not %s", name, file)
+		}
+		got[0] = 'X'
+		if again, _ := completions.Script(name); !bytes.Equal(again, want) {
+			t.Errorf("Script(%q) hands out its own bytes", name)
+		}
+	}
+	if _, err := completions.Script("tcsh"); err == nil || !strings.Contains(err.Error(), "powershell") {
+		t.Errorf("Script(\"tcsh\"): error %v, want one that lists the shells", err)
+	}
+}
+
+func TestShellcheck(t *testing.T) {
+	shellcheck := shelltest.RequireTool(t, "shellcheck")
+	if out, err := exec.Command(shellcheck, "assume.bash").CombinedOutput(); err != nil {
+		t.Errorf("shellcheck assume.bash: %v\n%s", err, out)
+	}
+}
+
+// TestScriptsAgree checks that the four scripts offer the same flags, formats and regions: the
+// lists are written out in each shell's language.
+func TestScriptsAgree(t *testing.T) {
+	region := regexp.MustCompile(`\b(?:[a-z]{2}|us-gov)-[a-z]+-\d\b`)
+	flag := regexp.MustCompile(`(?:^|[\s'(,{])(--?[a-z][a-z-]*)`)
+	fishFlag := regexp.MustCompile(`\s-([sl]) ([a-z][a-z-]*)`)
+	sets := map[string]map[string]bool{}
+	regionSets := map[string]string{}
+	for _, file := range []string{"assume.bash", "_assume", "assume.fish", "assume.ps1"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		regions := region.FindAllString(string(src), -1)
+		sort.Strings(regions)
+		regionSets[file] = strings.Join(regions, " ")
+		flags := map[string]bool{}
+		if file == "assume.fish" {
+			for _, m := range fishFlag.FindAllStringSubmatch(string(src), -1) {
+				if m[1] == "s" {
+					flags["-"+m[2]] = true
+				} else {
+					flags["--"+m[2]] = true
+				}
+			}
+		} else {
+			for _, m := range flag.FindAllStringSubmatch(string(src), -1) {
+				flags[m[1]] = true
+			}
+		}
+		sets[file] = flags
+	}
+	if regionSets["assume.bash"] == "" {
+		t.Fatal("no region found in assume.bash")
+	}
+	for file, regions := range regionSets {
+		if regions != regionSets["assume.bash"] {
+			t.Errorf("%s completes other regions than assume.bash:\n%s\n%s", file, regions, regionSets["assume.bash"])
+		}
+	}
+	// Every flag of the contract (CLI.md) is offered by each script.
+	cliFlags := []string{"-m", "--mfa-token", "--format", "--mfa-process", "-d", "--duration",
+		"--session-duration", "-r", "--region", "--role-arn", "--external-id", "--session-name",
+		"--no-session", "--refresh", "-u", "--unset", "-l", "--list", "--init", "--write-profile",
+		"--setup", "--qr-file", "--clear-cache", "--version", "-h", "--help"}
+	for file, flags := range sets {
+		for _, f := range cliFlags {
+			if !flags[f] {
+				t.Errorf("%s does not offer %s", file, f)
+			}
+		}
+	}
+	for file := range sets {
+		src, _ := os.ReadFile(file)
+		for _, f := range formats {
+			if !bytes.Contains(src, []byte(f)) {
+				t.Errorf("%s does not offer the format %s", file, f)
+			}
+		}
+	}
+}

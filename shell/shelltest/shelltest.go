@@ -1,0 +1,249 @@
+// Package shelltest holds what the tests of the shell integration (packages shell and
+// completions) share: building the real assume binary once per test run, finding the real
+// shells, and a temporary AWS configuration with static-key profiles.
+package shelltest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// InCI reports whether the tests run in CI (CI=true), where a missing tool fails.
+func InCI() bool {
+	ci := os.Getenv("CI")
+	return ci == "true" || ci == "1"
+}
+
+// Binary is the assume binary built for a test run.
+type Binary struct {
+	// Dir holds the binary, named assume; it goes first on PATH.
+	Dir string
+	// Path is the binary itself.
+	Path string
+	// buildErr is why the build failed; waiting is true when cmd/assume is not there yet.
+	buildErr error
+	waiting  bool
+}
+
+// Main builds ../cmd/assume (relative to the package under test) into a temporary folder,
+// runs the tests and removes the folder. Call it from TestMain.
+func Main(m *testing.M, bin *Binary) int {
+	dir, err := os.MkdirTemp("", "assume-shelltest-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "shelltest:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	*bin = build(dir)
+	return m.Run()
+}
+
+func build(dir string) Binary {
+	bin := Binary{Dir: dir, Path: filepath.Join(dir, "assume")}
+	src := filepath.Join("..", "cmd", "assume")
+	if _, err := os.Stat(src); err != nil {
+		bin.buildErr, bin.waiting = fmt.Errorf("%s is not there yet", src), true
+		return bin
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		bin.buildErr = fmt.Errorf("the go command is not on PATH: %w", err)
+		return bin
+	}
+	cmd := exec.Command(goTool, "build", "-o", bin.Path, "./"+filepath.ToSlash(src))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		// The CLI is being written alongside; a tree that does not build yet is waited for.
+		bin.buildErr, bin.waiting = fmt.Errorf("go build %s: %v\n%s", src, err, out), true
+	}
+	return bin
+}
+
+// Require skips (or, in CI, fails) the test when the binary could not be built.
+func (b *Binary) Require(t testing.TB) {
+	t.Helper()
+	if b.buildErr == nil {
+		return
+	}
+	if b.waiting && !InCI() {
+		t.Skipf("waiting for the CLI: %v", b.buildErr)
+	}
+	t.Fatalf("cannot build the assume binary: %v", b.buildErr)
+}
+
+// RequireTool returns the path of a program the test needs. Missing, it fails the test in CI
+// and skips it elsewhere.
+func RequireTool(t testing.TB, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path
+	}
+	if InCI() {
+		t.Fatalf("%s is not installed (CI requires it)", name)
+	}
+	t.Skipf("%s is not installed", name)
+	return ""
+}
+
+// Profile is one profile of the test configuration, with static long-term keys.
+type Profile struct {
+	Name   string
+	Region string
+}
+
+// AccessKeyID is the access key of a test profile: derived from its name, so a test can tell
+// whose keys were exported.
+func (p Profile) AccessKeyID() string {
+	return "AKIATEST" + strings.ToUpper(hexName(p.Name, 12))
+}
+
+// SecretAccessKey is the secret key of a test profile.
+func (p Profile) SecretAccessKey() string {
+	return "secret/" + hexName(p.Name, 32) + "+KEY"
+}
+
+func hexName(name string, n int) string {
+	h := fmt.Sprintf("%x", name)
+	for len(h) < n {
+		h += h
+	}
+	return h[:n]
+}
+
+// Env is a sandbox for running the binary and shells: its own HOME, cache and AWS files.
+type Env struct {
+	Dir      string
+	Bin      *Binary
+	Profiles []Profile
+	// Vars is the whole environment of the processes started with Command.
+	Vars []string
+}
+
+// NewEnv writes an AWS config and credentials file holding profiles (static keys, so no STS
+// call is needed) and returns an environment that points the binary at them.
+func NewEnv(t testing.TB, bin *Binary, profiles []Profile) *Env {
+	t.Helper()
+	dir := t.TempDir()
+	var config, credentials bytes.Buffer
+	for _, p := range profiles {
+		fmt.Fprintf(&config, "[profile %s]\n", p.Name)
+		if p.Region != "" {
+			fmt.Fprintf(&config, "region = %s\n", p.Region)
+		}
+		config.WriteString("\n")
+		fmt.Fprintf(&credentials, "[%s]\naws_access_key_id = %s\naws_secret_access_key = %s\n\n",
+			p.Name, p.AccessKeyID(), p.SecretAccessKey())
+	}
+	home := filepath.Join(dir, "home")
+	awsDir := filepath.Join(home, ".aws")
+	if err := os.MkdirAll(awsDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	configFile := filepath.Join(awsDir, "config")
+	credentialsFile := filepath.Join(awsDir, "credentials")
+	if err := os.WriteFile(configFile, config.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(credentialsFile, credentials.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := []string{
+		"PATH=" + bin.Dir + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"HOME=" + home,
+		"XDG_CACHE_HOME=" + filepath.Join(dir, "cache"),
+		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
+		"XDG_DATA_HOME=" + filepath.Join(dir, "data"),
+		"AWS_CONFIG_FILE=" + configFile,
+		"AWS_SHARED_CREDENTIALS_FILE=" + credentialsFile,
+		// Nothing here needs STS; should anything call it, fail fast instead of waiting.
+		"AWS_ENDPOINT_URL_STS=http://127.0.0.1:9",
+		"AWS_EC2_METADATA_DISABLED=true",
+		"TERM=dumb",
+		"LC_ALL=C.UTF-8",
+	}
+	return &Env{Dir: dir, Bin: bin, Profiles: profiles, Vars: vars}
+}
+
+// Result is what a finished process left.
+type Result struct {
+	Stdout, Stderr string
+	ExitCode       int
+}
+
+// Run runs argv in the sandbox, in a new session without a controlling terminal (so that
+// nothing can wait on /dev/tty for an answer), with stdin from /dev/null.
+func (e *Env) Run(t testing.TB, argv ...string) Result {
+	t.Helper()
+	return e.RunInput(t, "", argv...)
+}
+
+// RunInput is Run with stdin.
+func (e *Env) RunInput(t testing.TB, stdin string, argv ...string) Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = e.Vars
+	cmd.Dir = e.Dir
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	res := Result{Stdout: stdout.String(), Stderr: stderr.String()}
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exitErr) && ctx.Err() == nil:
+		res.ExitCode = exitErr.ExitCode()
+	default:
+		t.Fatalf("running %q: %v\nstdout:\n%s\nstderr:\n%s", argv, err, res.Stdout, res.Stderr)
+	}
+	return res
+}
+
+// WriteFile writes a file in the sandbox and returns its path.
+func (e *Env) WriteFile(t testing.TB, name, content string) string {
+	t.Helper()
+	path := filepath.Join(e.Dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Names returns the profile names that start with prefix, sorted.
+func (e *Env) Names(prefix string) []string {
+	var names []string
+	for _, p := range e.Profiles {
+		if strings.HasPrefix(p.Name, prefix) {
+			names = append(names, p.Name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// RequireListProfiles skips the test (in CI: fails it) while the binary lacks --list-profiles.
+func (e *Env) RequireListProfiles(t testing.TB) {
+	t.Helper()
+	e.Bin.Require(t)
+	res := e.Run(t, e.Bin.Path, "--list-profiles")
+	if res.ExitCode == 0 {
+		return
+	}
+	if InCI() {
+		t.Fatalf("assume --list-profiles: exit %d: %s", res.ExitCode, res.Stderr)
+	}
+	t.Skipf("waiting for the CLI: assume --list-profiles exits %d: %s", res.ExitCode, strings.TrimSpace(res.Stderr))
+}
