@@ -43,16 +43,16 @@ type section struct{ first, last int32 }
 // Files is the content of both files, loaded once and indexed by section; a section's settings are parsed on its
 // first lookup. It is safe for concurrent use.
 type Files struct {
-	paths    Paths
-	text     [2]string // indexed by fileKind
-	refs     []sectionRef
-	sections []section
-	profiles map[string]int32 // profile name → index in sections
-	sessions map[string]int32 // sso-session name → index in sections
-	names    []string
+	paths Paths
+	text  [2]string // indexed by fileKind
+	refs  []sectionRef
+	// profiles and sessions hold the names of profiles and sso-sessions; the section at the same position in
+	// profileSections or sessionSections lists where each is defined.
+	profiles, sessions               *nameIndex
+	profileSections, sessionSections []section
 
 	mu     sync.Mutex
-	parsed map[int32]Profile
+	parsed map[int]Profile
 }
 
 // Load reads both files and indexes their sections. A missing file counts as empty; a path that cannot be read (a
@@ -66,14 +66,14 @@ func Load(p Paths) (*Files, error) {
 	if err != nil {
 		return nil, err
 	}
-	estimate := strings.Count(config, "\n[") + strings.Count(credentials, "\n[") + 2
+	estimate := sizeHint(config, credentials)
 	f := &Files{
-		paths:    p,
-		text:     [2]string{config, credentials},
-		refs:     make([]sectionRef, 0, estimate),
-		sections: make([]section, 0, estimate),
-		profiles: make(map[string]int32, estimate),
-		names:    make([]string, 0, estimate),
+		paths:           p,
+		text:            [2]string{config, credentials},
+		refs:            make([]sectionRef, 0, estimate),
+		profiles:        newNameIndex(estimate),
+		profileSections: make([]section, 0, estimate),
+		sessions:        newNameIndex(0),
 	}
 	if err := f.index(configFile, p.Config); err != nil {
 		return nil, err
@@ -131,15 +131,12 @@ func (f *Files) index(file fileKind, path string) error {
 // addSection records an occurrence of a section whose body starts at bodyStart and returns its ref, or -1 for a
 // section that is neither a profile nor an sso-session.
 func (f *Files) addSection(file fileKind, name string, bodyStart int) int32 {
-	index := f.profiles
+	index, sections := f.profiles, &f.profileSections
 	var profileName string
 	var ok, profilePrefix bool
 	if file == configFile {
 		if session, isSession := strings.CutPrefix(name, "sso-session "); isSession {
-			if f.sessions == nil {
-				f.sessions = make(map[string]int32)
-			}
-			index, profileName, ok = f.sessions, session, true
+			index, sections, profileName, ok = f.sessions, &f.sessionSections, session, true
 		} else if profileName, ok = configProfile(name); ok {
 			profilePrefix = name != profileName
 		}
@@ -152,29 +149,27 @@ func (f *Files) addSection(file fileKind, name string, bodyStart int) int32 {
 
 	ref := int32(len(f.refs))
 	f.refs = append(f.refs, sectionRef{start: bodyStart, end: bodyStart, next: -1, file: file, profilePrefix: profilePrefix})
-	if i, seen := index[profileName]; seen {
-		f.refs[f.sections[i].last].next = ref
-		f.sections[i].last = ref
-		return ref
-	}
-	index[profileName] = int32(len(f.sections))
-	f.sections = append(f.sections, section{first: ref, last: ref})
-	if file == credentialsFile || !strings.HasPrefix(name, "sso-session ") {
-		f.names = append(f.names, profileName)
+	if pos, added := index.insert(profileName); !added {
+		s := &(*sections)[pos]
+		f.refs[s.last].next = ref
+		s.last = ref
+	} else {
+		*sections = append(*sections, section{first: ref, last: ref})
 	}
 	return ref
 }
 
 // Names returns every profile name, each once, in file order (config file first).
-func (f *Files) Names() []string { return slices.Clone(f.names) }
+func (f *Files) Names() []string { return slices.Clone(f.profiles.names) }
 
 // Profile returns the merged view of profile name; false when neither file defines it. Settings from the
 // credentials file win over the config file's, as in the SDK.
 func (f *Files) Profile(name string) (Profile, bool) {
-	i, ok := f.profiles[name]
+	i, ok := f.profiles.lookup(name)
 	if !ok {
 		return Profile{}, false
 	}
+	s := f.profileSections[i]
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if p, ok := f.parsed[i]; ok {
@@ -185,15 +180,15 @@ func (f *Files) Profile(name string) (Profile, bool) {
 	p := Profile{Name: name}
 	// A [profile default] section in the config file replaces any [default] there.
 	skipPlainDefault := false
-	for r := f.sections[i].first; r >= 0; r = f.refs[r].next {
+	for r := s.first; r >= 0; r = f.refs[r].next {
 		if ref := f.refs[r]; ref.file == configFile && ref.profilePrefix && name == "default" {
 			skipPlainDefault = true
 		}
 	}
-	config := f.parseRefs(i, func(ref sectionRef) bool {
+	config := f.parseRefs(s, func(ref sectionRef) bool {
 		return ref.file == configFile && (ref.profilePrefix || !skipPlainDefault)
 	})
-	credentials := f.parseRefs(i, func(ref sectionRef) bool { return ref.file == credentialsFile })
+	credentials := f.parseRefs(s, func(ref sectionRef) bool { return ref.file == credentialsFile })
 	p.ConfigFile, p.CredentialsFile = config != nil, credentials != nil
 	p.Values = config
 	if p.Values == nil {
@@ -203,7 +198,7 @@ func (f *Files) Profile(name string) (Profile, bool) {
 	}
 
 	if f.parsed == nil {
-		f.parsed = make(map[int32]Profile)
+		f.parsed = make(map[int]Profile)
 	}
 	f.parsed[i] = p
 	p.Values = maps.Clone(p.Values)
@@ -212,17 +207,17 @@ func (f *Files) Profile(name string) (Profile, bool) {
 
 // SSOSession returns the settings of the config file's [sso-session name] section.
 func (f *Files) SSOSession(name string) (map[string]string, bool) {
-	i, ok := f.sessions[strings.TrimSpace(name)]
+	i, ok := f.sessions.lookup(strings.TrimSpace(name))
 	if !ok {
 		return nil, false
 	}
-	return f.parseRefs(i, func(sectionRef) bool { return true }), true
+	return f.parseRefs(f.sessionSections[i], func(sectionRef) bool { return true }), true
 }
 
-// parseRefs parses the occurrences of section i that use accepts, in file order, into one map; nil when none does.
-func (f *Files) parseRefs(i int32, use func(sectionRef) bool) map[string]string {
+// parseRefs parses the occurrences of s that use accepts, in file order, into one map; nil when none does.
+func (f *Files) parseRefs(s section, use func(sectionRef) bool) map[string]string {
 	var p sectionParser
-	for r := f.sections[i].first; r >= 0; r = f.refs[r].next {
+	for r := s.first; r >= 0; r = f.refs[r].next {
 		ref := f.refs[r]
 		if !use(ref) {
 			continue

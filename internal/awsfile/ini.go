@@ -67,8 +67,11 @@ func isComment(line string) bool {
 // sectionHeader reports whether line is a section header and returns the section's name, with the whitespace
 // between its kind and name reduced to one space. A comment line is never a header: it is cut at its first byte.
 func sectionHeader(line string) (string, bool) {
-	if i := strings.IndexAny(line, "#;"); i >= 0 {
-		line = line[:i]
+	for i := 0; i < len(line); i++ {
+		if line[i] == '#' || line[i] == ';' {
+			line = line[:i]
+			break
+		}
 	}
 	line = strings.TrimSpace(line)
 	if len(line) < 2 || line[0] != '[' || line[len(line)-1] != ']' {
@@ -80,8 +83,11 @@ func sectionHeader(line string) (string, bool) {
 // normalizeSection turns "profile \t prod" into "profile prod". Only the first run of spaces/tabs is collapsed, as the
 // SDK does: "[profile my  prod]" names the profile "my  prod". It allocates only when there is something to collapse.
 func normalizeSection(s string) string {
-	i := strings.IndexAny(s, " \t")
-	if i < 0 {
+	i := 0
+	for i < len(s) && !isLineSpace(s[i]) {
+		i++
+	}
+	if i == len(s) {
 		return s
 	}
 	j := i

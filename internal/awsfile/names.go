@@ -17,6 +17,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Paths names the shared config and credentials files. An empty path means "no such file".
@@ -72,7 +73,10 @@ func readFile(path, which string) (string, error) {
 		}
 		return "", fmt.Errorf("cannot read the AWS %s file %s: %w", which, path, err)
 	}
-	return strings.TrimPrefix(string(data), byteOrderMark), nil
+	// The buffer is ours alone and never written again, so it can back the string without a copy: every name and
+	// value handed out is a substring of it. This saves copying megabytes on every run with a large file.
+	text := unsafe.String(unsafe.SliceData(data), len(data))
+	return strings.TrimPrefix(text, byteOrderMark), nil
 }
 
 // configProfile maps a config-file section to the profile it defines.
@@ -106,22 +110,14 @@ func ProfileNames(p Paths) ([]string, error) {
 		return nil, err
 	}
 
-	estimate := strings.Count(config, "\n[") + strings.Count(credentials, "\n[") + 2
-	names := make([]string, 0, estimate)
-	seen := make(map[string]struct{}, estimate)
-	add := func(name string) {
-		if _, dup := seen[name]; !dup {
-			seen[name] = struct{}{}
-			names = append(names, name)
-		}
-	}
+	names := newNameIndex(sizeHint(config, credentials))
 	for scan := (headerScanner{text: config}); ; {
 		section, ok := scan.next()
 		if !ok {
 			break
 		}
 		if name, ok := configProfile(section); ok {
-			add(name)
+			names.insert(name)
 		}
 	}
 	for scan := (headerScanner{text: credentials}); ; {
@@ -130,10 +126,16 @@ func ProfileNames(p Paths) ([]string, error) {
 			break
 		}
 		if name, ok := credentialsProfile(section); ok {
-			add(name)
+			names.insert(name)
 		}
 	}
-	return names, nil
+	return names.names, nil
+}
+
+// sizeHint guesses how many sections the files hold, erring high: a section with its settings rarely takes
+// under 100 bytes. Counting headers first would cost another pass over the text.
+func sizeHint(config, credentials string) int {
+	return (len(config)+len(credentials))/100 + 8
 }
 
 // headerScanner finds section headers without walking every line: it jumps from '[' to '[' and checks that the
