@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# Times whole runs of assume with hyperfine, as a ratio against a trivial Go binary built in the
+# same run, on generated configs of 5 and 5,000 profiles:
+#
+#   assume --list-profiles            the tab-completion fast path
+#   assume ROLE --format bash         a role whose credentials are cached (no STS call)
+#   assume STATIC --format bash       long-term keys (no STS call)
+#
+# It prints each median, its ratio to the trivial binary, and the peak memory (largest RSS of a few
+# runs), next to the targets of docs/performance.md. Nothing outside a temporary folder is touched.
+#
+# Usage: scripts/bench.sh [--runs N] [--sizes "5 5000"] [--go] [--check]
+#   --runs N    timed runs per command (default 200; a run takes milliseconds)
+#   --sizes     profile counts to generate (default "5 5000")
+#   --go        also run the in-process `go test -bench` benchmarks of internal/cli (short)
+#   --check     exit 1 when a median or the memory misses its target
+#
+# The cached role is real: benchhelper (scripts/benchhelper) serves the in-process fake STS once,
+# `assume ROLE` runs against it with an MFA code and writes its cache as it would against AWS, and
+# every timed run then points STS at a closed port, so a run that called STS would fail the benchmark.
+set -euo pipefail
+
+runs=200
+sizes="5 5000"
+go_bench=false
+check=false
+while (($#)); do
+	case $1 in
+	--runs)
+		runs=$2
+		shift
+		;;
+	--sizes)
+		sizes=$2
+		shift
+		;;
+	--go) go_bench=true ;;
+	--check) check=true ;;
+	-h | --help)
+		sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*)
+		echo "bench.sh: unknown argument $1 (see --help)" >&2
+		exit 2
+		;;
+	esac
+	shift
+done
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly repo_root
+cd "$repo_root"
+exec </dev/null
+
+for tool in go hyperfine; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "bench.sh: $tool is not installed (Debian: apt-get install $tool)" >&2
+		exit 1
+	fi
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/assume-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+bin=$work/bin
+mkdir -p "$bin" "$work/trivial"
+
+# Both binaries are built here, now, by the same toolchain, so the ratio compares like with like.
+echo "building assume, benchhelper and a trivial Go binary ($(go env GOVERSION), $(nproc 2>/dev/null || echo '?') cores)" >&2
+go build -o "$bin/assume" ./cmd/assume
+go build -o "$bin/benchhelper" ./scripts/benchhelper
+cat >"$work/trivial/main.go" <<'EOF'
+package main
+
+import "os"
+
+func main() { os.Stdout.WriteString("export HELLO=world\n") }
+EOF
+(cd "$work/trivial" && go build -o "$bin/trivial" main.go)
+
+# The user every role is assumed from: long-term keys with an MFA device, as the tool is meant for.
+readonly user_key=AKIABENCHUSER0000001 user_secret=benchUserSecretKey0000000000000000000001
+readonly mfa_serial=arn:aws:iam::111111111111:mfa/bench code=123456
+
+# generate DIR N writes DIR/config and DIR/credentials with N profiles: default, the MFA user "base",
+# every tenth profile a static-key user (credentials file), the rest roles sourced from base (config
+# file). It prints the names of the last role and the last static profile (the worst case for
+# anything that walks the files in order) and the role's ARN.
+generate() {
+	local dir=$1 n=$2 i role=none static=none arn=none
+	mkdir -p "$dir"
+	{
+		printf '[default]\nregion = eu-west-1\n\n'
+		printf '[profile base]\nregion = eu-west-1\nmfa_serial = %s\n\n' "$mfa_serial"
+	} >"$dir/config"
+	printf '[base]\naws_access_key_id = %s\naws_secret_access_key = %s\n\n' "$user_key" "$user_secret" >"$dir/credentials"
+	for ((i = 1; i <= n - 2; i++)); do
+		if ((i % 10 == 1)); then
+			static=$(printf 'static-%04d' "$i")
+			printf '[%s]\naws_access_key_id = AKIASTATIC%010d\naws_secret_access_key = staticSecret%028d\n\n' \
+				"$static" "$i" "$i" >>"$dir/credentials"
+		else
+			role=$(printf 'acct-%04d-admin' "$i")
+			arn=$(printf 'arn:aws:iam::%012d:role/Admin' $((100000000000 + i)))
+			printf '[profile %s]\nrole_arn = %s\nsource_profile = base\nregion = us-east-1\n\n' "$role" "$arn" >>"$dir/config"
+		fi
+	done
+	echo "$role $static $arn"
+}
+
+# peak_kib COMMAND [ARG...] prints the largest peak RSS of five runs, in KiB. GNU time measures a
+# child it forks; benchhelper is the fallback, and an upper bound: Go starts children with vfork,
+# so a child's peak includes the helper's own ~7 MiB until it execs.
+if /usr/bin/time -f %M -o /dev/null true >/dev/null 2>&1; then
+	peak_kib() {
+		local i kib peak=0
+		for i in 1 2 3 4 5; do
+			/usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1
+			kib=$(tail -n 1 "$work/rss")
+			((kib > peak)) && peak=$kib
+		done
+		echo "$peak"
+	}
+	memory_tool="GNU time"
+else
+	peak_kib() { "$bin/benchhelper" maxrss -n 5 -- "$@"; }
+	memory_tool="benchhelper maxrss (an upper bound)"
+fi
+
+# ms SECONDS prints a hyperfine time in milliseconds.
+ms() { awk -v s="$1" 'BEGIN { printf "%.2f", s * 1000 }'; }
+
+results=$work/results.tsv
+: >"$results"
+missed=0
+
+for n in $sizes; do
+	dir=$work/profiles-$n
+	read -r role static arn < <(generate "$dir" "$n")
+	if [[ $role == none || $static == none ]]; then
+		echo "bench.sh: $n profiles leave no room for a role and a static profile; use at least 3" >&2
+		exit 2
+	fi
+	export HOME=$dir/home XDG_CACHE_HOME=$dir/cache
+	export AWS_CONFIG_FILE=$dir/config AWS_SHARED_CREDENTIALS_FILE=$dir/credentials
+	mkdir -p "$HOME"
+	unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN \
+		AWS_ENDPOINT_URL AWS_ENDPOINT_URL_STS AWS_CA_BUNDLE ASSUME_MFA_TOKEN
+
+	# One real first run fills the cache: GetSessionToken with the code, then AssumeRole.
+	"$bin/benchhelper" seed -key "$user_key" -secret "$user_secret" -mfa-serial "$mfa_serial" -code "$code" \
+		-role "$arn" \
+		-- "$bin/assume" "$role" -m "$code" --format bash 2>/dev/null
+	# From here on STS is a closed port: a timed run that is not a cache hit fails.
+	export AWS_ENDPOINT_URL_STS=http://127.0.0.1:9
+
+	names=("trivial Go binary" "assume --list-profiles" "assume ROLE --format bash (cached)" "assume STATIC --format bash")
+	cmds=("$bin/trivial" "$bin/assume --list-profiles" "$bin/assume $role --format bash" "$bin/assume $static --format bash")
+	listed=$("$bin/assume" --list-profiles | wc -l)
+	if ((listed != n)); then
+		echo "bench.sh: --list-profiles printed $listed names for $n profiles" >&2
+		exit 1
+	fi
+
+	echo "timing $n profiles ($runs runs each)" >&2
+	if ! hyperfine -N --warmup 10 --runs "$runs" --style none --export-csv "$work/times-$n.csv" "${cmds[@]}" \
+		>/dev/null 2>"$work/hyperfine.log"; then
+		cat "$work/hyperfine.log" >&2
+		exit 1
+	fi
+	# CSV: command,mean,stddev,median,user,system,min,max (seconds), in the order given.
+	mapfile -t medians < <(tail -n +2 "$work/times-$n.csv" | cut -d, -f4)
+	for i in "${!cmds[@]}"; do
+		read -ra argv <<<"${cmds[$i]}"
+		kib=$(peak_kib "${argv[@]}")
+		printf '%s\t%s\t%s\t%s\t%s\n' "$n" "${names[$i]}" "${medians[$i]}" "${medians[0]}" "$kib" >>"$results"
+	done
+done
+
+# target MEDIAN_LIMIT_MS for a row, or "" when the row has none.
+target() {
+	local n=$1 name=$2
+	case $name in
+	"assume --list-profiles") ((n >= 5000)) && echo 10 ;;
+	"assume ROLE"* | "assume STATIC"*)
+		if ((n <= 5)); then echo 5; elif ((n <= 5000)); then echo 15; fi
+		;;
+	esac
+	return 0
+}
+
+readonly memory_limit_kib=$((25 * 1024))
+printf '\nmedians of %d runs (hyperfine), peak RSS of 5 runs (%s)\n' "$runs" "$memory_tool"
+printf '%-9s %-36s %10s %8s %10s  %s\n' profiles command median ratio "peak RSS" target
+while IFS=$'\t' read -r n name median base kib; do
+	ratio=$(awk -v a="$median" -v b="$base" 'BEGIN { printf "%.1fx", a / b }')
+	mib=$(awk -v k="$kib" 'BEGIN { printf "%.1f MiB", k / 1024 }')
+	verdict=""
+	limit=$(target "$n" "$name")
+	if [[ -n $limit ]]; then
+		if awk -v s="$median" -v l="$limit" 'BEGIN { exit !(s * 1000 < l) }'; then
+			verdict="< $limit ms: ok"
+		else
+			verdict="< $limit ms: MISSED"
+			missed=$((missed + 1))
+		fi
+	fi
+	if [[ $name == assume* ]] && ((kib >= memory_limit_kib)); then
+		verdict+=" memory over 25 MiB: MISSED"
+		missed=$((missed + 1))
+	fi
+	printf '%-9s %-36s %7s ms %8s %10s  %s\n' "$n" "$name" "$(ms "$median")" "$ratio" "$mib" "$verdict"
+done <"$results"
+
+if [[ $go_bench == true ]]; then
+	printf '\n# go test -bench (in-process parts)\n'
+	go test -run '^$' -bench . -benchmem -benchtime 300ms ./internal/cli/
+fi
+
+if [[ $check == true ]] && ((missed > 0)); then
+	echo "bench.sh: $missed target(s) missed" >&2
+	exit 1
+fi
