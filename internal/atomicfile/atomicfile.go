@@ -72,15 +72,11 @@ func Update(path string, perm os.FileMode, fn func(old []byte) ([]byte, error)) 
 		return err
 	}
 
-	lock, err := os.OpenFile(target+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	unlock, err := acquire(target)
 	if err != nil {
-		return fmt.Errorf("cannot create the lock file: %w", err)
+		return err
 	}
-	defer lock.Close() // closing also releases the lock, on every platform
-	if err := lockFile(lock); err != nil {
-		return fmt.Errorf("cannot lock %s: %w", lock.Name(), err)
-	}
-	defer unlockFile(lock)
+	defer unlock()
 
 	mode := perm
 	old, err := os.ReadFile(target)
@@ -102,6 +98,22 @@ func Update(path string, perm os.FileMode, fn func(old []byte) ([]byte, error)) 
 		return err
 	}
 	return replace(target, data, mode)
+}
+
+// acquire takes the exclusive lock that guards target (see Update) and returns its release.
+func acquire(target string) (unlock func(), err error) {
+	lock, err := os.OpenFile(target+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("cannot create the lock file: %w", err)
+	}
+	if err := lockFile(lock); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("cannot lock %s: %w", lock.Name(), err)
+	}
+	return func() {
+		_ = unlockFile(lock)
+		lock.Close() // closing would release the lock anyway; unlocking first says what we mean
+	}, nil
 }
 
 // replace writes data to a temporary file next to target and renames it over target. On any failure the temporary

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Child-process modes: the test binary re-runs itself with one of these set to act as a separate process.
@@ -356,5 +357,43 @@ func TestWriteFileReplacesContentWhole(t *testing.T) {
 	}
 	if got := readString(t, path); got != "short" {
 		t.Errorf("content = %q, want %q (no tail of the longer old content)", got, "short")
+	}
+}
+
+// TestLockExcludesUpdate: while Lock is held (through a symbolic link, to check both resolve to one lock file), an
+// Update waits, and then sees what was written under the lock.
+func TestLockExcludesUpdate(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cache")
+	lockPath := path
+	if runtime.GOOS != "windows" {
+		lockPath = filepath.Join(dir, "link")
+		if err := os.Symlink(path, lockPath); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unlock, err := Lock(lockPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- appendLine(path, "appended") }()
+
+	// Give a broken lock the chance to let the update through; a working one holds it whatever the timing.
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("Update finished while Lock was held (error %v)", err)
+	default:
+	}
+	if err := WriteFile(path, []byte("held\n"), 0); err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := readString(t, path); got != "held\nappended\n" {
+		t.Errorf("content = %q, want the write made under the lock followed by the update", got)
 	}
 }

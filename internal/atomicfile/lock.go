@@ -1,28 +1,21 @@
 package atomicfile
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 )
 
-// Lock takes the same cross-process lock Update uses for path (on
-// path+".lock"), for callers whose read-decide-write spans more than one
-// file or a slow step, such as an STS call that fills a cache entry.
+// Lock takes the cross-process lock that Update uses for path and returns the function that releases it. It is for
+// read-decide-write cycles that Update's callback cannot express, such as one spanning several files or a slow step
+// (an STS call that fills a cache entry). While holding it, write path with WriteFile: Update would wait for this
+// same lock forever. A symbolic link is resolved as in Update, so both always agree on the lock file.
 func Lock(path string) (unlock func(), err error) {
-	if err := os.MkdirAll(filepath.Dir(path), dirPerm); err != nil {
+	target, err := resolveLinks(path)
+	if err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("cannot create the lock file: %w", err)
+	if err := os.MkdirAll(filepath.Dir(target), dirPerm); err != nil {
+		return nil, err
 	}
-	if err := lockFile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("cannot lock %s: %w", f.Name(), err)
-	}
-	return func() {
-		_ = unlockFile(f)
-		f.Close()
-	}, nil
+	return acquire(target)
 }
