@@ -43,9 +43,15 @@ die() {
 	exit 1
 }
 
+# explain introduces the next step, after a blank line.
+explain() {
+	printf '\n'
+	note "$@"
+}
+
 # step prints a command as a user would type it, then runs it in this shell.
 step() {
-	printf '\n%s$ %s%s\n' "$bold" "$1" "$reset"
+	printf '%s$ %s%s\n' "$bold" "$1" "$reset"
 	local rc=0
 	eval "$1" || rc=$?
 	if ((rc != 0)); then
@@ -155,27 +161,24 @@ cat "$AWS_CONFIG_FILE"
 
 # --- the walk-through -----------------------------------------------------------------------
 code=$(oathtool --totp -b "$seed")
-printf '\n'
-note "the MFA app would now show $code (computed here with: oathtool --totp -b SEED)"
-
+explain "the MFA app would now show $code (computed here with: oathtool --totp -b SEED)"
 note "assume prints the statements that export a session (GetSessionToken with the MFA code):"
 step "assume demo-user -m $code"
 
-note "the shell evaluates them; the session is cached, so no new code is needed for 12 hours:"
+explain "the shell evaluates them; the session is cached, so no new code is needed for 12 hours:"
 step "eval \"\$(assume demo-user -m $code)\""
 step "aws sts get-caller-identity"
 
-note "a role whose source is demo-user reuses the cached MFA session: no code asked"
+explain "a role whose source is demo-user reuses the cached MFA session: no code asked"
 step "assume demo-role"
 
-note "or run one command with the role's credentials, without exporting them:"
+explain "or run one command with the role's credentials, without exporting them:"
 step "assume demo-role -- aws sts get-caller-identity"
 
-note "every profile, with its kind and the cached session's time left:"
+explain "every profile, with its kind and the cached session's time left:"
 step "assume -l"
 
-printf '\n'
-note "in your own shell, add this to ~/.bashrc (or zsh/fish/powershell) so that 'assume PROFILE' exports by itself:"
+explain "in your own shell, add this to ~/.bashrc (or zsh/fish/powershell) so that 'assume PROFILE' exports by itself:"
 # shellcheck disable=SC2016 # shown literally, for the user to copy
 note '  eval "$(assume --init bash)"'
 
@@ -187,4 +190,4 @@ if [[ $open_shell == true ]]; then
 		note "--shell needs a terminal; skipped"
 	fi
 fi
-note "done; cleaning up"
+explain "done; cleaning up"
