@@ -43,9 +43,8 @@ type section struct{ first, last int32 }
 // Files is the content of both files, loaded once and indexed by section; a section's settings are parsed on its
 // first lookup. It is safe for concurrent use.
 type Files struct {
-	paths Paths
-	text  [2]string // indexed by fileKind
-	refs  []sectionRef
+	text [2]string // indexed by fileKind
+	refs []sectionRef
 	// profiles and sessions hold the names of profiles and sso-sessions; the section at the same position in
 	// profileSections or sessionSections lists where each is defined.
 	profiles, sessions               *nameIndex
@@ -68,7 +67,6 @@ func Load(p Paths) (*Files, error) {
 	}
 	estimate := sizeHint(config, credentials)
 	f := &Files{
-		paths:           p,
 		text:            [2]string{config, credentials},
 		refs:            make([]sectionRef, 0, estimate),
 		profiles:        newNameIndex(estimate),
