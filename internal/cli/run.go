@@ -35,7 +35,7 @@ func Run(ctx context.Context, o *Options, d Deps) error {
 		return listProfileNames(o, d)
 	case o.ClearCache:
 		return clearCache(d)
-	case o.Setup:
+	case o.Setup || o.setupOnlyFlag() != "":
 		return runSetup(ctx, o, d)
 	}
 

@@ -1,0 +1,124 @@
+package setup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+)
+
+// IAM is the part of the IAM API the set-up calls.
+type IAM interface {
+	ListMFADevices(ctx context.Context, in *iam.ListMFADevicesInput, optFns ...func(*iam.Options)) (*iam.ListMFADevicesOutput, error)
+	CreateVirtualMFADevice(ctx context.Context, in *iam.CreateVirtualMFADeviceInput, optFns ...func(*iam.Options)) (*iam.CreateVirtualMFADeviceOutput, error)
+	EnableMFADevice(ctx context.Context, in *iam.EnableMFADeviceInput, optFns ...func(*iam.Options)) (*iam.EnableMFADeviceOutput, error)
+	DeleteVirtualMFADevice(ctx context.Context, in *iam.DeleteVirtualMFADeviceInput, optFns ...func(*iam.Options)) (*iam.DeleteVirtualMFADeviceOutput, error)
+}
+
+// STS is the part of the STS API the set-up calls.
+type STS interface {
+	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, optFns ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+	GetSessionToken(ctx context.Context, in *sts.GetSessionTokenInput, optFns ...func(*sts.Options)) (*sts.GetSessionTokenOutput, error)
+}
+
+// Clients builds IAM and STS clients that sign with the keys being set up, in region. profileEndpoint is the
+// profile's endpoint_url, if any.
+type Clients func(ctx context.Context, keys aws.Credentials, region, profileEndpoint string) (IAM, STS, error)
+
+// NewClients returns the Clients for the real AWS API, or an emulator named by the endpoint settings (see
+// Endpoint). The SDK's loader supplies retries, AWS_CA_BUNDLE and the HTTP stack, never credentials or a profile:
+// only the keys typed or written for the profile being set up may sign, not AWS_* variables left behind by an
+// earlier `assume`.
+func NewClients(getenv func(string) string, httpClient *http.Client) Clients {
+	return func(ctx context.Context, keys aws.Credentials, region, profileEndpoint string) (IAM, STS, error) {
+		if region == "" {
+			region = "us-east-1"
+		}
+		opts := []func(*config.LoadOptions) error{
+			config.WithRegion(region),
+			config.WithCredentialsProvider(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+				return keys, nil
+			})),
+			config.WithSharedConfigFiles([]string{}),
+			config.WithSharedCredentialsFiles([]string{}),
+		}
+		if httpClient != nil {
+			opts = append(opts, config.WithHTTPClient(httpClient))
+		}
+		// An AWS_PROFILE naming a profile that is not in the (deliberately empty) file list makes loading fail.
+		os.Unsetenv("AWS_PROFILE")
+		cfg, err := config.LoadDefaultConfig(ctx, opts...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("setting up the AWS clients: %w", err)
+		}
+		iamEndpoint, stsEndpoint := Endpoint(getenv, "IAM", profileEndpoint), Endpoint(getenv, "STS", profileEndpoint)
+		iamClient := iam.NewFromConfig(cfg, func(o *iam.Options) {
+			if iamEndpoint != "" {
+				o.BaseEndpoint = aws.String(iamEndpoint)
+			}
+		})
+		stsClient := sts.NewFromConfig(cfg, func(o *sts.Options) {
+			if stsEndpoint != "" {
+				o.BaseEndpoint = aws.String(stsEndpoint)
+			}
+		})
+		return iamClient, stsClient, nil
+	}
+}
+
+// Endpoint picks a service's endpoint as the SDK documents it: AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL,
+// then the profile's endpoint_url, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true. Empty means AWS's own.
+func Endpoint(getenv func(string) string, service, profileEndpoint string) string {
+	if strings.EqualFold(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true") {
+		return ""
+	}
+	return firstNonEmpty(getenv("AWS_ENDPOINT_URL_"+service), getenv("AWS_ENDPOINT_URL"), profileEndpoint)
+}
+
+// apiCode returns the AWS error code of err ("AccessDenied"), or "" when err is not an API error.
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// apiMessage returns AWS's own words for err without the SDK's request details, for an error message.
+func apiMessage(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		msg := strings.TrimSuffix(strings.TrimSpace(ae.ErrorMessage()), ".")
+		if msg == "" {
+			return ae.ErrorCode()
+		}
+		return ae.ErrorCode() + ": " + msg
+	}
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) {
+		return oe.Err.Error()
+	}
+	return err.Error()
+}
+
+// isNetworkError tells a call that never got an answer from one AWS refused.
+func isNetworkError(err error) bool {
+	var ae smithy.APIError
+	return !errors.As(err, &ae) && !errors.Is(err, context.Canceled)
+}
+
+// deniedError explains an IAM AccessDenied: which permission the user lacks and who can help.
+func deniedError(action, instead string, err error) error {
+	return fmt.Errorf("your IAM user lacks %s (AWS said %s); ask an administrator to allow it for your own user "+
+		"(the README's example policy does), %s", action, quoteMessage(err), instead)
+}
+
+func quoteMessage(err error) string { return "“" + apiMessage(err) + "”" }
