@@ -21,9 +21,11 @@ const (
 	KindProcess     Kind = "process"      // credential_process
 	KindSSO         Kind = "sso"          // IAM Identity Center
 	KindWebIdentity Kind = "web-identity" // role_arn with web_identity_token_file
-	KindInstance    Kind = "instance"     // credential_source = Ec2InstanceMetadata / EcsContainer
-	KindEnvironment Kind = "environment"  // credential_source = Environment
 	KindUnknown     Kind = "unknown"      // nothing assume can turn into credentials
+	// The AWS CLI accepts credential_source only with role_arn, so a profile
+	// using it is a role; these name the source itself (in a SourceError).
+	KindInstance    Kind = "instance"    // credential_source = Ec2InstanceMetadata / EcsContainer
+	KindEnvironment Kind = "environment" // credential_source = Environment
 )
 
 // Lookup finds a profile's keys (lowercased) in the shared files.
@@ -133,9 +135,12 @@ func fromValues(name string, v map[string]string) *Profile {
 	switch {
 	case p.RoleARN != "" && p.WebIdentityTokenFile != "":
 		p.Kind = KindWebIdentity
-	case p.RoleARN != "" && (v["source_profile"] != "" || p.CredentialSource != ""):
+	case p.RoleARN != "":
+		// With neither source_profile nor credential_source, validate says
+		// what is missing, as the AWS CLI refuses such a role too.
 		p.Kind = KindRole
-	case p.SSOSession != "" || p.SSOStartURL != "":
+	case p.SSOSession != "" || p.SSOStartURL != "" ||
+		(p.AccessKeyID == "" && (v["sso_account_id"] != "" || v["sso_role_name"] != "")):
 		p.Kind = KindSSO
 	case p.CredentialProcess != "":
 		p.Kind = KindProcess
@@ -173,6 +178,9 @@ func (p *Profile) validate() error {
 			return &ConfigError{Profile: p.Name, Msg: "it has aws_access_key_id but no aws_secret_access_key"}
 		}
 	case KindRole:
+		if p.Values["source_profile"] == "" && p.CredentialSource == "" {
+			return &ConfigError{Profile: p.Name, Msg: "it has role_arn but neither source_profile nor credential_source to assume it with; add source_profile naming a profile with credentials (its own name if it holds the keys)"}
+		}
 		if p.Values["source_profile"] != "" && p.CredentialSource != "" {
 			return &ConfigError{Profile: p.Name, Msg: "it sets both source_profile and credential_source; keep one"}
 		}
@@ -181,10 +189,49 @@ func (p *Profile) validate() error {
 		default:
 			return &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("credential_source %q is not one of Environment, Ec2InstanceMetadata, EcsContainer", p.CredentialSource)}
 		}
+	case KindSSO:
+		return p.validateSSO()
 	case KindUnknown:
-		return &ConfigError{Profile: p.Name, Msg: "it has no credentials: add aws_access_key_id and aws_secret_access_key, or role_arn with source_profile"}
+		return &ConfigError{Profile: p.Name, Msg: p.unknownReason()}
 	}
 	return nil
+}
+
+func (p *Profile) validateSSO() error {
+	required := []string{"sso_account_id", "sso_role_name"}
+	if p.SSOSession == "" {
+		required = append(required, "sso_start_url", "sso_region")
+	}
+	var missing []string
+	for _, k := range required {
+		if p.Values[k] == "" {
+			missing = append(missing, k)
+		}
+	}
+	switch {
+	case len(missing) == 0:
+		return nil
+	case p.SSOSession != "" && len(missing) == 2:
+		return &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("it only names sso_session %q, which gives tools a sign-in token but no AWS credentials; add sso_account_id and sso_role_name (aws configure sso writes them)", p.SSOSession)}
+	}
+	return &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("it is an SSO profile without %s; add it (aws configure sso writes it)", strings.Join(missing, " and "))}
+}
+
+// unknownReason is the one sentence for a profile with no credentials: what
+// it seems to be, and what to do.
+func (p *Profile) unknownReason() string {
+	v := p.Values
+	switch {
+	case v["login_session"] != "":
+		return fmt.Sprintf("it signs in with `aws login` (login_session), which assume cannot use; use an SSO or access-key profile, or export with `aws configure export-credentials --profile %s`", p.Name)
+	case p.CredentialSource != "":
+		return "credential_source says where the credentials that assume role_arn come from, and it has no role_arn; add role_arn"
+	case p.WebIdentityTokenFile != "":
+		return "web_identity_token_file is exchanged for the role in role_arn, and it has no role_arn; add role_arn"
+	case v["source_profile"] != "":
+		return "source_profile says which profile assumes role_arn, and it has no role_arn; add role_arn"
+	}
+	return "it has no credentials: add aws_access_key_id and aws_secret_access_key, role_arn with source_profile, SSO settings (aws configure sso) or credential_process"
 }
 
 // MFA returns the MFA device serial that guards this profile: its own
