@@ -2,29 +2,293 @@ package session
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 )
 
 // SDKProvider returns the SDK's own credentials provider for a profile, for
 // the kinds the SDK already handles well (credential_process, SSO, web
 // identity). The profile is named explicitly, so AWS_* keys in the
-// environment do not take its place.
+// environment do not take its place. The provider's errors are rewritten into
+// one sentence that says what to do (run `aws sso login`, fix the process)
+// and never repeats what a credential process printed.
 func SDKProvider(configFile, credentialsFile string) func(ctx context.Context, profile string) (aws.CredentialsProvider, error) {
 	return func(ctx context.Context, profile string) (aws.CredentialsProvider, error) {
+		// The SDK builds its web identity STS client before it resolves
+		// endpoint_url and AWS_ENDPOINT_URL, so that client would call AWS
+		// even when our own STS calls go elsewhere. It gets a client built
+		// from the finished config instead, which resolves the STS endpoint
+		// exactly as NewClientFactory's callers do.
+		webSTS := &lateSTSClient{}
 		cfg, err := config.LoadDefaultConfig(ctx,
 			config.WithSharedConfigProfile(profile),
-			config.WithSharedConfigFiles([]string{configFile}),
-			config.WithSharedCredentialsFiles([]string{credentialsFile}),
+			config.WithSharedConfigFiles(fileList(configFile)),
+			config.WithSharedCredentialsFiles(fileList(credentialsFile)),
+			// STS needs a region even for an unsigned web identity call; SSO
+			// takes sso_region from the profile whatever this says.
+			config.WithDefaultRegion("us-east-1"),
+			config.WithWebIdentityRoleCredentialOptions(func(o *stscreds.WebIdentityRoleOptions) {
+				o.Client = webSTS
+			}),
 		)
 		if err != nil {
-			return nil, &ConfigError{Profile: profile, Msg: fmt.Sprintf("the AWS SDK could not load it: %v", err)}
+			return nil, loadError(profile, err)
 		}
 		if cfg.Credentials == nil {
 			return nil, &ConfigError{Profile: profile, Msg: "the AWS SDK found no credentials in it"}
 		}
-		return cfg.Credentials, nil
+		webSTS.client = sts.NewFromConfig(cfg, func(o *sts.Options) {
+			// AssumeRoleWithWebIdentity is unsigned; the config's own
+			// credentials are the provider being built.
+			o.Credentials = aws.AnonymousCredentials{}
+		})
+		src := &sdkSource{Provider: cfg.Credentials, Profile: profile, Now: time.Now}
+		if shared, ok := sharedConfigOf(cfg); ok {
+			src.Kind, src.SSOSession, src.TokenFile = sdkKind(shared), shared.SSOSessionName, shared.WebIdentityTokenFile
+		}
+		return src, nil
 	}
+}
+
+// loadError explains why the SDK would not load a profile.
+func loadError(profile string, err error) error {
+	msg := oneLine(err.Error())
+	if _, name, ok := strings.Cut(msg, "failed to find SSO session section, "); ok {
+		return &ConfigError{Profile: profile, Msg: fmt.Sprintf("its sso_session %q names no [sso-session %s] section in the config file; add one with sso_start_url and sso_region (aws configure sso-session writes it)", name, name)}
+	}
+	return &ConfigError{Profile: profile, Msg: "the AWS SDK could not load it: " + msg}
+}
+
+// fileList is the SDK's list of shared files; an empty path means none.
+func fileList(path string) []string {
+	if path == "" {
+		return []string{}
+	}
+	return []string{path}
+}
+
+// lateSTSClient is an STS client whose configuration is known only after the
+// SDK has built the provider that uses it.
+type lateSTSClient struct{ client *sts.Client }
+
+func (c *lateSTSClient) AssumeRoleWithWebIdentity(ctx context.Context, in *sts.AssumeRoleWithWebIdentityInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleWithWebIdentityOutput, error) {
+	if c.client == nil {
+		return nil, errors.New("the STS client for web identity is not set up")
+	}
+	return c.client.AssumeRoleWithWebIdentity(ctx, in, optFns...)
+}
+
+func sharedConfigOf(cfg aws.Config) (config.SharedConfig, bool) {
+	for _, s := range cfg.ConfigSources {
+		switch c := s.(type) {
+		case config.SharedConfig:
+			return c, true
+		case *config.SharedConfig:
+			return *c, true
+		}
+	}
+	return config.SharedConfig{}, false
+}
+
+// sdkKind names the credentials the SDK picks for a profile, in the SDK's own
+// order of precedence.
+func sdkKind(c config.SharedConfig) Kind {
+	switch {
+	case c.Source != nil:
+		return KindRole
+	case c.Credentials.HasKeys():
+		return KindStatic
+	case c.CredentialSource != "":
+		return KindInstance
+	case c.WebIdentityTokenFile != "":
+		return KindWebIdentity
+	case c.SSOSessionName != "" || c.SSOStartURL != "" || c.SSOAccountID != "" || c.SSORoleName != "":
+		return KindSSO
+	case c.CredentialProcess != "":
+		return KindProcess
+	}
+	return KindUnknown
+}
+
+// sdkSource wraps an SDK provider: errors become one actionable sentence, and
+// credentials that are already expired are refused rather than exported.
+type sdkSource struct {
+	Provider   aws.CredentialsProvider
+	Profile    string
+	Kind       Kind
+	SSOSession string // sso_session, for the `aws sso login` advice
+	TokenFile  string // web_identity_token_file
+	Now        func() time.Time
+}
+
+// SourceError is a failure of the credential source behind a profile: an SSO
+// sign-in that is over, a credential_process that failed, a web identity
+// token that STS refused. Its message is one sentence without secrets.
+type SourceError struct {
+	Profile string
+	Kind    Kind
+	Msg     string
+	Err     error // the SDK's error, for errors.As; its text is not shown
+}
+
+func (e *SourceError) Error() string {
+	if e.Profile == "" {
+		return e.Msg
+	}
+	return fmt.Sprintf("profile %q: %s", e.Profile, e.Msg)
+}
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// NeedsSSOLogin reports whether running `aws sso login` would fix it.
+func (e *SourceError) NeedsSSOLogin() bool {
+	return e.Kind == KindSSO && strings.Contains(e.Msg, "aws sso login")
+}
+
+func (s *sdkSource) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	creds, err := s.Provider.Retrieve(ctx)
+	if err != nil {
+		return aws.Credentials{}, s.explain(err)
+	}
+	if creds.CanExpire && !creds.Expires.After(nowOr(s.Now)()) {
+		what := "its credential source"
+		if s.Kind == KindProcess {
+			what = "its credential_process"
+		}
+		return aws.Credentials{}, &SourceError{Profile: s.Profile, Kind: s.Kind,
+			Msg: fmt.Sprintf("%s returned credentials that expired at %s; make it return fresh ones", what, creds.Expires.UTC().Format(time.RFC3339))}
+	}
+	return creds, nil
+}
+
+func (s *sdkSource) fail(err error, format string, a ...any) error {
+	return &SourceError{Profile: s.Profile, Kind: s.Kind, Msg: fmt.Sprintf(format, a...), Err: err}
+}
+
+func (s *sdkSource) explain(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	switch s.Kind {
+	case KindSSO:
+		return s.explainSSO(err)
+	case KindProcess:
+		return s.explainProcess(err)
+	case KindWebIdentity:
+		return s.explainWebIdentity(err)
+	}
+	return s.fail(err, "getting its credentials failed: %s", oneLine(err.Error()))
+}
+
+// ssoLogin is the command that renews the sign-in behind the profile.
+func (s *sdkSource) ssoLogin() string {
+	if s.SSOSession != "" {
+		return "aws sso login --sso-session " + s.SSOSession
+	}
+	return "aws sso login --profile " + s.Profile
+}
+
+func (s *sdkSource) explainSSO(err error) error {
+	var op *smithy.OperationError
+	if errors.As(err, &op) && op.ServiceID == "SSO" {
+		var api smithy.APIError
+		if !errors.As(err, &api) {
+			return s.fail(err, "could not reach the SSO portal (%s); check your network and the profile's sso_region", oneLine(op.Err.Error()))
+		}
+		switch api.ErrorCode() {
+		case "UnauthorizedException":
+			return s.fail(err, "its SSO sign-in is no longer valid; run `%s` and try again", s.ssoLogin())
+		case "ForbiddenException", "ResourceNotFoundException":
+			return s.fail(err, "the SSO portal gives you no role with this sso_account_id and sso_role_name (%s); check them with `aws sso list-account-roles`", api.ErrorCode())
+		}
+		return s.fail(err, "the SSO portal refused GetRoleCredentials: %s (%s)", api.ErrorCode(), oneLine(api.ErrorMessage()))
+	}
+	// Anything before the portal call is the cached sign-in token: missing,
+	// unreadable, expired, or a refresh that SSO OIDC refused.
+	return s.fail(err, "it needs an SSO sign-in, and there is no valid one cached; run `%s` and try again", s.ssoLogin())
+}
+
+func (s *sdkSource) explainProcess(err error) error {
+	var pe *processcreds.ProviderError
+	if !errors.As(err, &pe) {
+		return s.fail(err, "its credential_process failed: %s", oneLine(err.Error()))
+	}
+	var (
+		syntax   *json.SyntaxError
+		typ      *json.UnmarshalTypeError
+		timeErr  *time.ParseError
+		exitErr  interface{ ExitCode() int }
+		msg      = pe.Err.Error()
+		runAgain = "run the command yourself to see why"
+	)
+	switch {
+	case strings.HasPrefix(msg, "credential process timed out"):
+		return s.fail(err, "its credential_process did not finish within %s; %s", processcreds.DefaultTimeout, runAgain)
+	case errors.As(err, &exitErr) && exitErr.ExitCode() == 127:
+		return s.fail(err, "its credential_process command was not found (exit status 127); check the command")
+	case errors.As(err, &exitErr):
+		return s.fail(err, "its credential_process exited with status %d; %s", exitErr.ExitCode(), runAgain)
+	case strings.HasPrefix(msg, "error in credential_process"):
+		return s.fail(err, "its credential_process could not be run (%s); check the command", oneLine(errors.Unwrap(pe.Err).Error()))
+	// The SDK's parse error quotes the whole output, secrets included, so
+	// none of its text is repeated here.
+	case errors.As(err, &syntax):
+		return s.fail(err, "its credential_process printed something that is not JSON on stdout; it must print only {\"Version\": 1, \"AccessKeyId\": …, \"SecretAccessKey\": …}")
+	case errors.As(err, &typ):
+		return s.fail(err, "its credential_process printed JSON whose %q field has the wrong type", typ.Field)
+	case errors.As(err, &timeErr):
+		return s.fail(err, "its credential_process printed an Expiration that is not an RFC 3339 time")
+	case strings.HasPrefix(msg, "parse failed"):
+		return s.fail(err, "its credential_process printed output that is not the credential JSON")
+	}
+	// Version, AccessKeyId or SecretAccessKey missing: the SDK's words are safe.
+	return s.fail(err, "its credential_process printed unusable credentials: %s", oneLine(msg))
+}
+
+func (s *sdkSource) explainWebIdentity(err error) error {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		hint := ""
+		switch api.ErrorCode() {
+		case "ExpiredTokenException":
+			hint = fmt.Sprintf("; the token in %s has expired: have it renewed", s.TokenFile)
+		case "InvalidIdentityToken", "IDPRejectedClaim":
+			hint = "; check the token and the role's trust policy for its identity provider"
+		case "AccessDenied":
+			hint = "; the role's trust policy does not allow this token"
+		}
+		return s.fail(err, "STS AssumeRoleWithWebIdentity refused: %s (%s)%s", api.ErrorCode(), strings.TrimSuffix(oneLine(api.ErrorMessage()), "."), hint)
+	}
+	var op *smithy.OperationError
+	if errors.As(err, &op) {
+		return s.fail(err, "could not reach STS for AssumeRoleWithWebIdentity (%s); check your network, region and endpoint settings", oneLine(op.Err.Error()))
+	}
+	if strings.Contains(err.Error(), "failed to retrieve jwt") {
+		return s.fail(err, "cannot read its web_identity_token_file %s (%s)", s.TokenFile, oneLine(innermost(err).Error()))
+	}
+	return s.fail(err, "getting web identity credentials failed: %s", oneLine(err.Error()))
+}
+
+func innermost(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}
+
+// oneLine keeps an error on the single line of stderr it is allowed.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
