@@ -61,20 +61,18 @@ func describe(files *awsfile.Files, name string) profileRow {
 	return row
 }
 
-// listTable prints every profile with what it is and its cached session's time left.
+// listTable prints every profile with what it is and its cached session's time left. It reads
+// the files and the cache folder only: no STS call, no MFA prompt.
 func listTable(d Deps) error {
 	files, err := awsfile.Load(awsfile.DefaultPaths())
 	if err != nil {
 		return err
 	}
-	left := map[string]time.Time{}
+	var cached []session.Entry
 	if store, err := cacheStore(d); err == nil {
-		for _, e := range store.Entries() {
-			if e.Credentials.Expires.After(left[e.Profile]) {
-				left[e.Profile] = e.Credentials.Expires
-			}
-		}
+		cached = store.Entries()
 	}
+	expires := latestExpiry(cached)
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "PROFILE\tKIND\tSOURCE\tMFA\tREGION\tSESSION")
@@ -82,18 +80,68 @@ func listTable(d Deps) error {
 	for _, name := range files.Names() {
 		r := describe(files, name)
 		sess := "-"
-		if exp, ok := left[name]; ok {
-			if rest := exp.Sub(now); rest > 0 {
-				sess = shortDur(rest.Round(time.Minute)) + " left"
-			} else {
-				sess = "expired"
-			}
+		if exp, ok := expires[cacheOwner{name, cachedKind(r.Kind)}]; ok {
+			sess = timeLeft(exp.Sub(now))
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Kind, r.Source, r.MFA, r.Region, sess)
 	}
 	w.Flush()
 	_, err = fmt.Fprint(d.Streams.Out, b.String())
 	return err
+}
+
+// cacheOwner names what a cache entry belongs to: a role profile's own role credentials
+// ("role"), or an MFA user's GetSessionToken session ("session").
+type cacheOwner struct{ profile, kind string }
+
+// latestExpiry maps each owner to the latest expiry among its entries. Entries of other kinds
+// under the same name (a --role-arn role assumed from a user, say) are kept apart by kind.
+func latestExpiry(entries []session.Entry) map[cacheOwner]time.Time {
+	m := make(map[cacheOwner]time.Time, len(entries))
+	for _, e := range entries {
+		k := cacheOwner{e.Profile, e.Kind}
+		if e.Credentials.Expires.After(m[k]) {
+			m[k] = e.Credentials.Expires
+		}
+	}
+	return m
+}
+
+// cachedKind is the kind of cache entry that is a profile's own session; "" for kinds assume
+// does not cache.
+func cachedKind(kind string) string {
+	switch session.Kind(kind) {
+	case session.KindRole:
+		return "role"
+	case session.KindMFAUser:
+		return "session"
+	}
+	return ""
+}
+
+// timeLeft is the SESSION cell. Credentials within session.Margin of their end are no longer
+// handed out, so they show as expiring rather than as minutes that cannot be used.
+func timeLeft(rest time.Duration) string {
+	switch {
+	case rest <= 0:
+		return "expired"
+	case rest <= session.Margin:
+		return "expiring"
+	}
+	return hoursMinutes(rest) + " left"
+}
+
+// hoursMinutes prints a duration to the minute: 45m, 8h, 11h30m.
+func hoursMinutes(d time.Duration) string {
+	d = d.Round(time.Minute)
+	h, m := int64(d/time.Hour), int64(d%time.Hour/time.Minute)
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%dm", m)
+	case m == 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dh%dm", h, m)
 }
 
 // pick asks which profile to use when none was named.
@@ -129,62 +177,104 @@ func pick(files *awsfile.Files, d Deps) (string, error) {
 func unknownProfile(name string, names []string) error {
 	msg := fmt.Sprintf("profile %q is not in your AWS config or credentials file", name)
 	if s := suggest(name, names, 3); len(s) > 0 {
-		msg += "; did you mean " + quoteList(s) + "?"
+		msg += "; did you mean " + orList(s) + "?"
 	} else {
 		msg += "; assume -l lists the profiles"
 	}
 	return &ExitError{Code: ExitFailure, Err: errors.New(msg)}
 }
 
-func quoteList(s []string) string {
-	q := make([]string, len(s))
-	for i, v := range s {
-		q[i] = v
+// orList joins names as "a", "a or b", "a, b or c".
+func orList(s []string) string {
+	if len(s) == 1 {
+		return s[0]
 	}
-	if len(q) == 1 {
-		return q[0]
-	}
-	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
 
-// suggest returns up to n names close to name: by edit distance, with names
-// containing it (or contained in it) ranked as if one edit away.
+// suggest returns up to n of the names closest to name, ignoring case: those at the smallest
+// distance found (so one good match is not followed by near misses), nearest in length first,
+// then in file order. None when nothing is close.
 func suggest(name string, names []string, n int) []string {
-	type cand struct {
-		name       string
-		dist, real int
+	type candidate struct {
+		name           string
+		score, lenDiff int
 	}
-	lower := strings.ToLower(name)
-	limit := max(2, len(name)/3)
-	var cands []cand
+	typed := strings.ToLower(name)
+	var cands []candidate
+	best := noMatch
+	var rows editRows
 	for _, c := range names {
 		lc := strings.ToLower(c)
-		real := editDistance(lower, lc)
-		d := real
-		if d > 1 && lower != "" && (strings.Contains(lc, lower) || strings.Contains(lower, lc)) {
-			d = 1
+		score := closeness(typed, lc, &rows)
+		if score == noMatch || score > best {
+			continue
 		}
-		if d <= limit {
-			cands = append(cands, cand{c, d, real})
+		if score < best {
+			best, cands = score, cands[:0]
 		}
+		cands = append(cands, candidate{c, score, abs(len(lc) - len(typed))})
 	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		if cands[i].dist != cands[j].dist {
-			return cands[i].dist < cands[j].dist
-		}
-		return cands[i].real < cands[j].real
-	})
-	var out []string
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].lenDiff < cands[j].lenDiff })
+	out := make([]string, 0, min(n, len(cands)))
 	for i := 0; i < len(cands) && i < n; i++ {
 		out = append(out, cands[i].name)
 	}
 	return out
 }
 
+// noMatch is the closeness of a name too far from the typed one to suggest.
+const noMatch = int(^uint(0) >> 1)
+
+// closeness scores candidate (lowercase) against typed (lowercase); lower is closer. Each edit
+// counts 2, up to a third of the typed length (at least 2 edits); a name that contains the typed
+// one, or is contained in it ("prod" for "prod-admin"), scores 3: between one edit and two.
+func closeness(typed, candidate string, rows *editRows) int {
+	limit := max(2, len(typed)/3)
+	score := noMatch
+	// The distance is at least the difference in length: beyond the limit, skip the table.
+	if abs(len(candidate)-len(typed)) <= limit {
+		if d := rows.distance(typed, candidate); d <= limit {
+			score = 2 * d
+		}
+	}
+	if score > 3 && contains(candidate, typed) {
+		score = 3
+	}
+	return score
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// contains reports whether one of a and b holds the other, when the shorter has at least three
+// bytes: a one-letter profile is inside far too many typos to be a useful suggestion.
+func contains(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	return len(b) >= 3 && strings.Contains(a, b)
+}
+
 // editDistance is the Levenshtein distance over bytes.
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var rows editRows
+	return rows.distance(a, b)
+}
+
+// editRows holds the two rows of the distance table, reused from one comparison to the next so
+// that checking thousands of names allocates almost nothing.
+type editRows struct{ prev, cur []int }
+
+func (r *editRows) distance(a, b string) int {
+	if cap(r.prev) < len(b)+1 {
+		r.prev, r.cur = make([]int, len(b)+1), make([]int, len(b)+1)
+	}
+	prev, cur := r.prev[:len(b)+1], r.cur[:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}
