@@ -297,6 +297,11 @@ func TestCredentialProcessIsExportedWithItsExpiration(t *testing.T) {
 	if err != nil || p.Kind != session.KindProcess {
 		t.Fatalf("resolve: kind %v, err %v", p, err)
 	}
+	// Keys and a profile left in the environment by an earlier tool must not
+	// take the named profile's place in the SDK.
+	t.Setenv("AWS_ACCESS_KEY_ID", "ASIASTALEENVIRONMENT")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "stale-secret")
+	t.Setenv("AWS_PROFILE", "no-such-profile")
 	r := e.mustGet(t, "proc", "")
 	c := r.Credentials
 	if c.AccessKeyID != given.AccessKeyID || c.SecretAccessKey != given.SecretAccessKey || c.SessionToken != given.SessionToken {
@@ -758,6 +763,11 @@ func TestRoleFromEc2InstanceMetadataWithMFA(t *testing.T) {
 		t.Fatalf("IMDS requests = %v, want IMDSv2 (a token first)", *seen)
 	}
 	checkBash(t, evalBash(t, "boxed", r.Credentials, ""), "boxed", r.Credentials)
+
+	// Instance credentials are a role's: what is assumed with them is role
+	// chaining, which STS caps at 1 hour.
+	_, err = e.get(t, "boxed", srcCode, func(o *session.Options) { o.Duration = 2 * time.Hour; o.Refresh = true })
+	checkOneSentence(t, err, "role chaining")
 }
 
 func TestEc2InstanceMetadataUnavailable(t *testing.T) {
