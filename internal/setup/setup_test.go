@@ -648,7 +648,9 @@ func TestRefusals(t *testing.T) {
 		{name: "secret without id", opts: func(o *Options) { o.SecretAccessKey = "x" }, usage: true, want: "without its ID"},
 		{name: "temporary key", opts: func(o *Options) { o.AccessKeyID, o.SecretAccessKey = "ASIAIOSFODNN7EXAMPLE", "s" }, usage: true, want: "temporary access key"},
 		{name: "temporary credentials in the profile", credentials: "[dev]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\naws_session_token = t\n", want: "holds temporary credentials"},
-		{name: "bad region", opts: func(o *Options) { o.AccessKeyID, o.SecretAccessKey, o.Region = "AKIAIOSFODNN7EXAMPLE", "s", "Frankfurt" }, usage: true, want: "is not an AWS region"},
+		{name: "bad region", opts: func(o *Options) {
+			o.AccessKeyID, o.SecretAccessKey, o.Region = "AKIAIOSFODNN7EXAMPLE", "s", "Frankfurt"
+		}, usage: true, want: "is not an AWS region"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
