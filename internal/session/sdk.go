@@ -138,7 +138,9 @@ type SourceError struct {
 	Profile string
 	Kind    Kind
 	Msg     string
-	Err     error // the SDK's error, for errors.As; its text is not shown
+	// SSOLogin is the `aws sso login …` command that would fix it, if any.
+	SSOLogin string
+	Err      error // the SDK's error, for errors.As; its text is not shown
 }
 
 func (e *SourceError) Error() string {
@@ -148,11 +150,6 @@ func (e *SourceError) Error() string {
 	return fmt.Sprintf("profile %q: %s", e.Profile, e.Msg)
 }
 func (e *SourceError) Unwrap() error { return e.Err }
-
-// NeedsSSOLogin reports whether running `aws sso login` would fix it.
-func (e *SourceError) NeedsSSOLogin() bool {
-	return e.Kind == KindSSO && strings.Contains(e.Msg, "aws sso login")
-}
 
 func (s *sdkSource) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	creds, err := s.Provider.Retrieve(ctx)
@@ -206,15 +203,25 @@ func (s *sdkSource) explainSSO(err error) error {
 		}
 		switch api.ErrorCode() {
 		case "UnauthorizedException":
-			return s.fail(err, "its SSO sign-in is no longer valid; run `%s` and try again", s.ssoLogin())
+			return s.needLogin(err, "its SSO sign-in is no longer valid")
 		case "ForbiddenException", "ResourceNotFoundException":
 			return s.fail(err, "the SSO portal gives you no role with this sso_account_id and sso_role_name (%s); check them with `aws sso list-account-roles`", api.ErrorCode())
 		}
 		return s.fail(err, "the SSO portal refused GetRoleCredentials: %s (%s)", api.ErrorCode(), oneLine(api.ErrorMessage()))
 	}
-	// Anything before the portal call is the cached sign-in token: missing,
-	// unreadable, expired, or a refresh that SSO OIDC refused.
-	return s.fail(err, "it needs an SSO sign-in, and there is no valid one cached; run `%s` and try again", s.ssoLogin())
+	var api smithy.APIError
+	if errors.As(err, &op) && op.ServiceID == "SSO OIDC" && !errors.As(err, &api) {
+		return s.fail(err, "its SSO sign-in has expired, and SSO OIDC could not be reached to renew it (%s); check your network", oneLine(op.Err.Error()))
+	}
+	// Anything else before the portal call is the cached sign-in token:
+	// missing, unreadable, expired, or a refresh that SSO OIDC refused.
+	return s.needLogin(err, "it needs an SSO sign-in, and there is no valid one cached")
+}
+
+func (s *sdkSource) needLogin(err error, why string) error {
+	login := s.ssoLogin()
+	return &SourceError{Profile: s.Profile, Kind: s.Kind, SSOLogin: login, Err: err,
+		Msg: fmt.Sprintf("%s; run `%s` and try again", why, login)}
 }
 
 func (s *sdkSource) explainProcess(err error) error {

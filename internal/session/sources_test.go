@@ -550,7 +550,7 @@ func TestSSOWithoutSignInSaysWhichLoginToRun(t *testing.T) {
 	_, err = e.get(t, "dev", "", nil)
 	checkOneSentence(t, err, "aws sso login --sso-session corp", "revoked-token")
 	var se *session.SourceError
-	if !errors.As(err, &se) || !se.NeedsSSOLogin() {
+	if !errors.As(err, &se) || se.SSOLogin != "aws sso login --sso-session corp" {
 		t.Errorf("error %v is not a SourceError that needs a login", err)
 	}
 
@@ -932,5 +932,24 @@ include_profile = base
 		if !errors.As(err, &ce) || ce.Profile != name {
 			t.Errorf("%s: %v is not a ConfigError naming the profile", name, err)
 		}
+	}
+}
+
+// A sign-in that could be renewed, but SSO OIDC cannot be reached: a network
+// problem, not a reason to sign in again.
+func TestSSORefreshUnreachable(t *testing.T) {
+	e := newSourcesEnv(t)
+	newPortal(t)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	t.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", closed.URL)
+	e.writeConfig(t, ssoConfig)
+	e.writeSSOToken(t, "corp", ssoToken{AccessToken: "stale", ExpiresAt: time.Now().Add(-time.Minute).UTC().Format(time.RFC3339),
+		RefreshToken: "refresh-1", ClientID: "client-1", ClientSecret: "client-secret-1"})
+	_, err := e.get(t, "dev", "", nil)
+	checkOneSentence(t, err, "SSO OIDC could not be reached", "refresh-1", "client-secret-1")
+	var se *session.SourceError
+	if !errors.As(err, &se) || se.SSOLogin != "" {
+		t.Errorf("error %v advises a new sign-in", err)
 	}
 }
