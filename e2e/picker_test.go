@@ -1,0 +1,221 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The picker is what a person sees after typing `assume` alone: these tests drive it in a real
+// terminal (tmux) through the shell wrapper, as that person would, with static-key profiles so
+// that no STS is involved.
+
+var pickerProfiles = []struct{ name, key, region string }{
+	{"dev-user", "AKIAPICKDEV000000001", "eu-west-1"},
+	{"prod-admin", "AKIAPICKPRODADMIN001", "us-east-1"},
+	{"prod-readonly", "AKIAPICKPRODREAD0001", "eu-central-1"},
+}
+
+// pickerTerm is one shell running in its own tmux server, with the wrapper loaded.
+type pickerTerm struct {
+	t      *testing.T
+	tmux   string
+	socket string
+	dir    string
+}
+
+// startPicker starts shell in tmux with assume's integration sourced, the binary first on PATH
+// and a private AWS configuration, and waits for its prompt.
+func startPicker(t *testing.T, shell string) *pickerTerm {
+	t.Helper()
+	tmux := requireTool(t, "tmux")
+	shellPath := requireTool(t, shell)
+	bin := requireAssume(t)
+
+	dir := t.TempDir()
+	var config, credentials strings.Builder
+	for _, p := range pickerProfiles {
+		fmt.Fprintf(&config, "[profile %s]\nregion = %s\n\n", p.name, p.region)
+		fmt.Fprintf(&credentials, "[%s]\naws_access_key_id = %s\naws_secret_access_key = secret-of-%s\n\n", p.name, p.key, p.name)
+	}
+	for name, content := range map[string]string{"config": config.String(), "credentials": credentials.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	home := filepath.Join(dir, "home")
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+
+	// The shell starts with only these variables; its start-up file adds the integration.
+	env := []string{
+		"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"HOME=" + home,
+		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"),
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
+		"AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED=true",
+		"LANG=C.UTF-8",
+		"TERM=screen", // what tmux emulates by default
+	}
+	var argv []string
+	switch shell {
+	case "bash":
+		rc := filepath.Join(dir, "bashrc")
+		write(t, rc, "PS1='ready> '\neval \"$(assume --init bash)\"\n")
+		argv = []string{shellPath, "--noprofile", "--rcfile", rc, "-i"}
+	case "zsh":
+		write(t, filepath.Join(home, ".zshrc"), "PROMPT='ready> '\neval \"$(assume --init zsh)\"\n")
+		env = append(env, "ZDOTDIR="+home)
+		argv = []string{shellPath, "-i"}
+	case "fish":
+		argv = []string{shellPath, "--no-config", "-i", "-C",
+			"function fish_prompt; echo -n 'ready> '; end; assume --init fish | source"}
+	default:
+		t.Fatalf("no start-up recipe for %s", shell)
+	}
+
+	p := &pickerTerm{t: t, tmux: tmux, socket: filepath.Join(dir, "tmux.sock"), dir: dir}
+	// A private server (-S) with no configuration (-f /dev/null); the command line is handed to
+	// tmux as one shell-quoted string.
+	args := append([]string{"-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "30", "-s", "picker", "env", "-i"}, env...)
+	args = append(args, argv...)
+	cmd := exec.Command(tmux, append([]string{"-S", p.socket}, args...)...)
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("terminal at the end:\n%s", p.screen())
+		}
+		_ = exec.Command(tmux, "-S", p.socket, "kill-server").Run()
+	})
+	// capture-pane drops trailing blanks: the prompt shows as "ready>".
+	p.waitFor("the shell's prompt", func(s string) bool { return strings.Contains(s, "ready>") })
+	return p
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// keys sends tmux key names (Enter, C-c) or, with literal, text typed as is.
+func (p *pickerTerm) keys(literal bool, keys ...string) {
+	p.t.Helper()
+	args := []string{"-S", p.socket, "send-keys", "-t", "picker"}
+	if literal {
+		args = append(args, "-l")
+	}
+	if out, err := exec.Command(p.tmux, append(args, keys...)...).CombinedOutput(); err != nil {
+		p.t.Fatalf("tmux send-keys %q: %v\n%s", keys, err, out)
+	}
+}
+
+func (p *pickerTerm) screen() string {
+	out, err := exec.Command(p.tmux, "-S", p.socket, "capture-pane", "-p", "-t", "picker").Output()
+	if err != nil {
+		return fmt.Sprintf("(capture-pane failed: %v)", err)
+	}
+	return string(out)
+}
+
+// waitFor polls the screen until ok; a program that never draws fails the test after a while
+// (the bound only keeps a hung prompt from stalling the suite; nothing here measures time).
+func (p *pickerTerm) waitFor(what string, ok func(screen string) bool) string {
+	p.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s := p.screen()
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("waited in vain for %s; the screen shows:\n%s", what, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// shellState makes the shell write its status and assume's variables to a file, and returns them.
+func (p *pickerTerm) shellState(shell string) string {
+	p.t.Helper()
+	out := filepath.Join(p.dir, fmt.Sprintf("state-%d", time.Now().UnixNano()))
+	status := "$?"
+	if shell == "fish" {
+		status = "$status"
+	}
+	// The status first: it is that of the command run just before.
+	p.keys(true, fmt.Sprintf(`printf '%%s|%%s|%%s|%%s|%%s\n' "%s" "$AWS_ACCESS_KEY_ID" "$ASSUME_PROFILE" "$AWS_REGION" "$AWS_SESSION_TOKEN" > %s`, status, out))
+	p.keys(false, "Enter")
+	var data []byte
+	p.waitFor("the shell to write its variables", func(string) bool {
+		var err error
+		data, err = os.ReadFile(out)
+		return err == nil && strings.HasSuffix(string(data), "\n")
+	})
+	return strings.TrimSuffix(string(data), "\n")
+}
+
+func TestPickerTypeToFilterExportsTheChoice(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		t.Run(shell, func(t *testing.T) {
+			p := startPicker(t, shell)
+			p.keys(true, "assume")
+			p.keys(false, "Enter")
+			// Every profile is offered with its kind and region.
+			p.waitFor("the picker with every profile", func(s string) bool {
+				for _, prof := range pickerProfiles {
+					if !strings.Contains(s, prof.name+" - static, "+prof.region) {
+						return false
+					}
+				}
+				return strings.Contains(s, "Profile:")
+			})
+			p.keys(true, "readonly")
+			p.waitFor("the list filtered to prod-readonly", func(s string) bool {
+				return strings.Contains(s, "> prod-readonly") && !strings.Contains(s, "dev-user -") && !strings.Contains(s, "prod-admin -")
+			})
+			p.keys(false, "Enter")
+			p.waitFor("assume's notice and the next prompt", func(s string) bool {
+				i := strings.Index(s, "assume: prod-readonly (static keys)")
+				return i >= 0 && strings.Contains(s[i:], "ready>")
+			})
+			want := pickerProfiles[2]
+			if got := p.shellState(shell); got != fmt.Sprintf("0|%s|%s|%s|", want.key, want.name, want.region) {
+				t.Fatalf("after picking, status|key|profile|region|token = %q", got)
+			}
+			if s := p.screen(); strings.Contains(s, "secret-of-") {
+				t.Fatalf("a secret key reached the terminal:\n%s", s)
+			}
+		})
+	}
+}
+
+func TestPickerInterruptedExportsNothing(t *testing.T) {
+	p := startPicker(t, "bash")
+	p.keys(true, "assume")
+	p.keys(false, "Enter")
+	p.waitFor("the picker", func(s string) bool { return strings.Contains(s, "> dev-user") })
+	p.keys(false, "C-c")
+	p.waitFor("the prompt after the picker", func(s string) bool {
+		return strings.Count(s, "ready>") >= 2
+	})
+	state := p.shellState("bash")
+	if status, rest, _ := strings.Cut(state, "|"); status == "0" || rest != "|||" {
+		t.Fatalf("after Ctrl-C, status|key|profile|region|token = %q; want a failure and nothing set", state)
+	}
+	if s := p.screen(); !strings.Contains(s, "assume: cancelled at the prompt.") {
+		t.Fatalf("no word about the cancelled pick:\n%s", s)
+	}
+}
