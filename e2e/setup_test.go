@@ -1,0 +1,469 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+)
+
+// Tests of `assume --setup`: from an IAM user with keys and no MFA device to a working profile, without a
+// terminal (every answer a flag) and at a real terminal (tmux).
+
+// runWithStdin runs assume in the sandbox like sandbox.run, with stdin fed from a string.
+func (s *sandbox) runWithStdin(t *testing.T, env map[string]string, stdin string, args ...string) result {
+	t.Helper()
+	cmd := exec.CommandContext(ctxFor(t, 3*time.Minute), requireAssume(t), args...)
+	cmd.Dir = s.dir
+	cmd.Env = s.environ(env)
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no terminal: prompts must not be tried
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exitErr):
+		r.exitCode = exitErr.ExitCode()
+	default:
+		t.Fatalf("run assume: %v", err)
+	}
+	return r
+}
+
+// iamCall is one recorded IAM request.
+type iamCall struct {
+	Action       string
+	SigningKeyID string
+	Params       url.Values
+}
+
+// iamCalls downloads the recording and returns its IAM requests in order (stsCalls covers STS).
+func (r *recorder) iamCalls(t *testing.T) []iamCall {
+	t.Helper()
+	raw, err := r.call("GET", "download-recording")
+	if err != nil {
+		t.Fatalf("moto recorder download-recording: %v", err)
+	}
+	var calls []iamCall
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var req recordedRequest
+		if err := json.Unmarshal(line, &req); err != nil {
+			t.Fatalf("recording line: %v", err)
+		}
+		var auth string
+		for k, v := range req.Headers {
+			if strings.EqualFold(k, "authorization") {
+				auth = v
+			}
+		}
+		m := credentialScope.FindStringSubmatch(auth)
+		if m == nil || m[2] != "iam" || req.Body == nil {
+			continue
+		}
+		body := []byte(*req.Body)
+		if req.BodyEncoded {
+			if body, err = base64.StdEncoding.DecodeString(*req.Body); err != nil {
+				t.Fatalf("recorded body is not base64: %v", err)
+			}
+		}
+		params, err := url.ParseQuery(string(body))
+		if err != nil {
+			t.Fatalf("recorded IAM body %q: %v", body, err)
+		}
+		calls = append(calls, iamCall{Action: params.Get("Action"), SigningKeyID: m[1], Params: params})
+	}
+	return calls
+}
+
+// consecutiveCodes reports whether code1 and code2 are the seed's codes for two consecutive 30-s windows
+// between from and to.
+func consecutiveCodes(t *testing.T, seed, code1, code2 string, from, to time.Time) bool {
+	t.Helper()
+	for at := from.Add(-30 * time.Second); !at.After(to); at = at.Add(30 * time.Second) {
+		c1, err1 := totp(seed, at)
+		c2, err2 := totp(seed, at.Add(30*time.Second))
+		if err1 != nil || err2 != nil {
+			t.Fatalf("totp: %v %v", err1, err2)
+		}
+		if c1 == code1 && c2 == code2 {
+			return true
+		}
+	}
+	return false
+}
+
+// codeOf reports whether code is one of the seed's codes between from and to.
+func codeOf(t *testing.T, seed, code string, from, to time.Time) bool {
+	t.Helper()
+	for at := from.Add(-30 * time.Second); !at.After(to.Add(30 * time.Second)); at = at.Add(30 * time.Second) {
+		if c, _ := totp(seed, at); c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// virtualDevice finds a virtual MFA device by serial through IAM (as an administrator would).
+func virtualDevice(t *testing.T, serial string) (seed, user string, found bool) {
+	t.Helper()
+	out, err := iamClient(t).ListVirtualMFADevices(ctxFor(t, 30*time.Second), &iam.ListVirtualMFADevicesInput{})
+	if err != nil {
+		t.Fatalf("iam ListVirtualMFADevices: %v", err)
+	}
+	for _, d := range out.VirtualMFADevices {
+		if aws.ToString(d.SerialNumber) == serial {
+			if d.User != nil {
+				user = aws.ToString(d.User.UserName)
+			}
+			return string(d.Base32StringSeed), user, true
+		}
+	}
+	return "", "", false
+}
+
+func checkMode(t *testing.T, path string, want os.FileMode) {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Errorf("stat %s: %v", path, err)
+		return
+	}
+	if got := info.Mode().Perm(); got != want {
+		t.Errorf("%s has mode %o, want %o", path, got, want)
+	}
+}
+
+func readText(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+var mfaSerialLine = regexp.MustCompile(`(?m)^mfa_serial = (\S+)$`)
+
+// TestSetupWithoutTerminal: an IAM user with keys and no device; `assume --setup` with flags and the secret on
+// stdin creates and enables a virtual device with codes that oathtool computes from the saved seed, writes the
+// profile, and proves it with GetSessionToken. Then `assume PROFILE -m CODE` works in bash, and a second
+// --setup finds the device instead of making another.
+func TestSetupWithoutTerminal(t *testing.T) {
+	requireTool(t, "oathtool")
+	u := createUser(t, "setup")
+	sb := newSandbox(t)
+	// The user's existing files keep every byte that --setup does not own.
+	const config = "# team settings\n[profile other]\nregion = us-west-2 ; Oregon\n"
+	const credentials = "[other]\naws_access_key_id = AKIAOTHER00000000000\naws_secret_access_key = other-secret\n"
+	sb.writeFiles(t, config, credentials)
+	seedFile := filepath.Join(sb.dir, "mfa-seed")
+	profile := "e2e-new"
+
+	rec := startRecording(t)
+	start := time.Now()
+	r := sb.runWithStdin(t, nil, u.SecretAccessKey+"\n",
+		"--setup", profile, "--access-key-id", u.AccessKeyID, "--secret-stdin", "-r", region,
+		"--seed-file", seedFile, "--mfa-process", `oathtool --totp -b "$(cat mfa-seed)"`)
+	end := time.Now()
+	// Read what reached AWS before this test's own IAM calls add to the recording.
+	iamCalls, stsCalls := rec.iamCalls(t), rec.stsCalls(t)
+	if r.exitCode != 0 {
+		t.Fatalf("assume --setup failed:\n%s", r)
+	}
+	if r.stdout != "" {
+		t.Errorf("--setup printed on stdout: %q", r.stdout)
+	}
+	if want := "Run next:  assume " + profile + "\n"; !strings.HasSuffix(r.stderr, want) {
+		t.Errorf("stderr does not end with %q:\n%s", want, r.stderr)
+	}
+
+	cfg, creds := readText(t, sb.configFile), readText(t, sb.credsFile)
+	m := mfaSerialLine.FindStringSubmatch(cfg)
+	if m == nil {
+		t.Fatalf("no mfa_serial in the config file:\n%s", cfg)
+	}
+	serial := m[1]
+	if want := config + "\n[profile " + profile + "]\nregion = " + region + "\nmfa_serial = " + serial + "\n"; cfg != want {
+		t.Errorf("config file:\n%s\nwant:\n%s", cfg, want)
+	}
+	if want := credentials + "\n[" + profile + "]\naws_access_key_id = " + u.AccessKeyID + "\naws_secret_access_key = " + u.SecretAccessKey + "\n"; creds != want {
+		t.Errorf("credentials file:\n%s\nwant:\n%s", creds, want)
+	}
+	for _, p := range []string{sb.configFile, sb.credsFile, seedFile} {
+		checkMode(t, p, 0o600)
+	}
+	seed, owner, found := virtualDevice(t, serial)
+	if !found || owner != u.Name {
+		t.Fatalf("device %s: found %t, assigned to %q; want it enabled for %s", serial, found, owner, u.Name)
+	}
+	if got := strings.TrimSpace(readText(t, seedFile)); got != seed {
+		t.Errorf("the seed file holds %q, IAM has %q", got, seed)
+	}
+	for _, secret := range []string{u.SecretAccessKey, seed} {
+		if strings.Contains(r.stderr, secret) {
+			t.Errorf("stderr shows a secret (%.4s…):\n%s", secret, r.stderr)
+		}
+	}
+
+	// What reached AWS: two consecutive codes of the new seed to enable it, then a GetSessionToken signed by the
+	// user's key with a third code.
+	var enable *iamCall
+	for i, c := range iamCalls {
+		if c.SigningKeyID != u.AccessKeyID {
+			t.Errorf("IAM %s was signed by %s, want the user's key", c.Action, c.SigningKeyID)
+		}
+		if c.Action == "EnableMFADevice" {
+			enable = &iamCalls[i]
+		}
+	}
+	if enable == nil {
+		t.Fatalf("no EnableMFADevice call recorded: %+v", iamCalls)
+	}
+	code1, code2 := enable.Params.Get("AuthenticationCode1"), enable.Params.Get("AuthenticationCode2")
+	if !consecutiveCodes(t, seed, code1, code2, start, end) {
+		t.Errorf("EnableMFADevice got %s and %s, not two consecutive codes of the device", code1, code2)
+	}
+	if enable.Params.Get("UserName") != u.Name || enable.Params.Get("SerialNumber") != serial {
+		t.Errorf("EnableMFADevice params %v", enable.Params)
+	}
+	gst := only(stsCalls, "GetSessionToken")
+	if len(gst) != 1 {
+		t.Fatalf("recorded %d GetSessionToken calls, want 1", len(gst))
+	}
+	proof := gst[0]
+	if proof.SerialNumber != serial || proof.SigningKeyID != u.AccessKeyID || proof.DurationSeconds != "900" {
+		t.Errorf("GetSessionToken %v, want the new device, the user's key and 900 s", proof)
+	}
+	if proof.TokenCode == code1 || proof.TokenCode == code2 || !codeOf(t, seed, proof.TokenCode, start, end) {
+		t.Errorf("GetSessionToken code %s is not a fresh code of the device (enable used %s, %s)", proof.TokenCode, code1, code2)
+	}
+
+	// The profile works: assume PROFILE -m CODE, evaluated in bash, exports a session.
+	u.MFASerial, u.MFASeed = serial, seed
+	run := sb.shellWithProbe(t, "bash", evalLine("bash", profile+" -m "+u.code(t)), nil)
+	checkExported(t, run.env, profile)
+	if run.identity == nil {
+		t.Fatalf("get-caller-identity failed: %s\n%s", run.idErr, run.result)
+	}
+
+	// A second --setup finds the device: nothing created, nothing rewritten.
+	r2 := sb.assume(t, nil, "--setup", profile, "-m", u.code(t))
+	if r2.exitCode != 0 || r2.stdout != "" {
+		t.Fatalf("second --setup:\n%s", r2)
+	}
+	if !strings.Contains(r2.stderr, "already uses your MFA device "+serial) {
+		t.Errorf("second --setup did not find the device:\n%s", r2.stderr)
+	}
+	if readText(t, sb.configFile) != cfg || readText(t, sb.credsFile) != creds {
+		t.Errorf("second --setup changed the files")
+	}
+	out, err := iamClient(t).ListMFADevices(ctxFor(t, 30*time.Second), &iam.ListMFADevicesInput{UserName: aws.String(u.Name)})
+	if err != nil || len(out.MFADevices) != 1 {
+		t.Errorf("the user has %v MFA devices (err %v), want exactly the one", out, err)
+	}
+}
+
+// TestSetupFindsAdministratorsDevice: the user's device exists (an administrator made it) and the profile is new:
+// --setup finds it through ListMFADevices, writes mfa_serial, and checks it with -m. The secret comes from
+// ASSUME_SECRET_ACCESS_KEY.
+func TestSetupFindsAdministratorsDevice(t *testing.T) {
+	u := createMFAUser(t, "setup-found")
+	sb := newSandbox(t)
+	r := sb.assume(t, map[string]string{"ASSUME_SECRET_ACCESS_KEY": u.SecretAccessKey},
+		"--setup", "e2e-found", "--access-key-id", u.AccessKeyID, "-r", region, "-m", u.code(t))
+	if r.exitCode != 0 || r.stdout != "" {
+		t.Fatalf("assume --setup:\n%s", r)
+	}
+	if !strings.Contains(r.stderr, "found the MFA device "+u.MFASerial) {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+	if m := mfaSerialLine.FindStringSubmatch(readText(t, sb.configFile)); m == nil || m[1] != u.MFASerial {
+		t.Errorf("config file:\n%s", readText(t, sb.configFile))
+	}
+	if strings.Contains(r.stderr, u.SecretAccessKey) {
+		t.Errorf("stderr shows the secret")
+	}
+}
+
+// TestSetupRefusesWithoutACodeSource: no terminal, no --mfa-process: no device is created, the keys stay written,
+// and the message says what to pass.
+func TestSetupRefusesWithoutACodeSource(t *testing.T) {
+	u := createUser(t, "setup-nocodes")
+	sb := newSandbox(t)
+	r := sb.assume(t, map[string]string{"ASSUME_SECRET_ACCESS_KEY": u.SecretAccessKey},
+		"--setup", "e2e-nocodes", "--access-key-id", u.AccessKeyID, "--seed-file", "seed")
+	checkOneLineError(t, result{stdout: r.stdout, stderr: lastLine(r.stderr), exitCode: r.exitCode}, 2, u.SecretAccessKey)
+	if !strings.Contains(r.stderr, "--mfa-process") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+	out, err := iamClient(t).ListVirtualMFADevices(ctxFor(t, 30*time.Second), &iam.ListVirtualMFADevicesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range out.VirtualMFADevices {
+		if strings.HasSuffix(aws.ToString(d.SerialNumber), "/"+u.Name) {
+			t.Errorf("a device was created: %s", aws.ToString(d.SerialNumber))
+		}
+	}
+}
+
+func lastLine(s string) string {
+	l := lines(s)
+	if len(l) == 0 {
+		return ""
+	}
+	return l[len(l)-1] + "\n"
+}
+
+// tmuxSession is assume running in a real terminal that a test types into.
+type tmuxSession struct {
+	t      *testing.T
+	tmux   string
+	socket string
+	env    []string
+}
+
+func (s *tmuxSession) cmd(args ...string) string {
+	s.t.Helper()
+	cmd := exec.Command(s.tmux, append([]string{"-S", s.socket, "-f", "/dev/null"}, args...)...)
+	cmd.Env = s.env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// screen is the whole pane, history included, wrapped lines joined.
+func (s *tmuxSession) screen() string {
+	return s.cmd("capture-pane", "-p", "-J", "-S", "-", "-t", "setup")
+}
+
+// waitFor waits until the screen shows want, and returns the screen.
+func (s *tmuxSession) waitFor(want string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(45 * time.Second)
+	for {
+		screen := s.screen()
+		if strings.Contains(screen, want) {
+			return screen
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the terminal never showed %q; it shows:\n%s", want, screen)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// typeLine types text (literally, not as key names) and Enter.
+func (s *tmuxSession) typeLine(text string) {
+	s.t.Helper()
+	if text != "" {
+		s.cmd("send-keys", "-t", "setup", "-l", text)
+	}
+	s.cmd("send-keys", "-t", "setup", "Enter")
+}
+
+var groupedSeed = regexp.MustCompile(`(?m)^\s+((?:[A-Z2-7]{4} )+[A-Z2-7]{1,4})\s*$`)
+
+// TestSetupInteractiveInTmux drives the guided set-up in a real terminal: the prompts appear, the answers are
+// typed, the secret key is not echoed, the device's secret is shown on the terminal, and the files are written.
+func TestSetupInteractiveInTmux(t *testing.T) {
+	tmux := requireTool(t, "tmux")
+	u := createUser(t, "setup-tty")
+	sb := newSandbox(t)
+	profile := "e2e-tty"
+	stdoutFile := filepath.Join(sb.dir, "stdout")
+	socket := filepath.Join(sb.dir, "tmux.sock")
+	s := &tmuxSession{t: t, tmux: tmux, socket: socket, env: sb.environ(map[string]string{"TERM": "xterm-256color"})}
+	// stdout goes to a file to check it stays empty; the exit code is printed after assume ends.
+	script := fmt.Sprintf(`assume --setup %s >%s; echo "@@exit=$?"; exec sleep 600`, profile, stdoutFile)
+	s.cmd("new-session", "-d", "-s", "setup", "-x", "160", "-y", "50", "sh", "-c", script)
+	t.Cleanup(func() {
+		cmd := exec.Command(tmux, "-S", socket, "kill-server")
+		cmd.Env = s.env
+		_ = cmd.Run()
+	})
+
+	s.waitFor("AWS access key ID")
+	s.typeLine(u.AccessKeyID)
+	s.waitFor("Secret access key for " + u.AccessKeyID)
+	s.typeLine(u.SecretAccessKey)
+	s.waitFor("Default region for this profile")
+	s.typeLine(region)
+	screen := s.waitFor("Create a virtual MFA device named " + u.Name)
+	if strings.Contains(screen, u.SecretAccessKey) {
+		t.Errorf("the secret access key was echoed:\n%s", screen)
+	}
+	s.typeLine("y")
+	screen = s.waitFor("Code shown by the app now")
+	m := groupedSeed.FindStringSubmatch(screen)
+	if m == nil {
+		t.Fatalf("no secret key for manual entry on the terminal:\n%s", screen)
+	}
+	seed := strings.ReplaceAll(m[1], " ", "")
+	now := time.Now()
+	codes := make([]string, 3)
+	for i := range codes {
+		c, err := totp(seed, now.Add(time.Duration(i)*30*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes[i] = c
+	}
+	s.typeLine(codes[0])
+	s.waitFor("next code")
+	s.typeLine(codes[1])
+	s.waitFor("A new code")
+	s.typeLine(codes[2])
+	screen = s.waitFor("@@exit=")
+
+	if !strings.Contains(screen, "@@exit=0") {
+		t.Fatalf("assume --setup failed:\n%s", screen)
+	}
+	if !strings.Contains(screen, "Run next:  assume "+profile) {
+		t.Errorf("no next step shown:\n%s", screen)
+	}
+	// moto's QR code PNG is not a real image: the terminal says so and offers the otpauth link.
+	if !strings.Contains(screen, "otpauth://totp/") || !strings.Contains(screen, "secret="+seed) {
+		t.Errorf("no otpauth link for the device:\n%s", screen)
+	}
+	if out := readText(t, stdoutFile); out != "" {
+		t.Errorf("stdout: %q", out)
+	}
+	serial := fmt.Sprintf("arn:aws:iam::%s:mfa/%s", strings.Split(u.ARN, ":")[4], u.Name)
+	wantConfig := "[profile " + profile + "]\nregion = " + region + "\nmfa_serial = " + serial + "\n"
+	if got := readText(t, sb.configFile); got != wantConfig {
+		t.Errorf("config file:\n%s\nwant:\n%s", got, wantConfig)
+	}
+	wantCreds := "[" + profile + "]\naws_access_key_id = " + u.AccessKeyID + "\naws_secret_access_key = " + u.SecretAccessKey + "\n"
+	if got := readText(t, sb.credsFile); got != wantCreds {
+		t.Errorf("credentials file:\n%s\nwant:\n%s", got, wantCreds)
+	}
+	if iamSeed, owner, found := virtualDevice(t, serial); !found || owner != u.Name || iamSeed != seed {
+		t.Errorf("device %s: found %t, user %q, seed matches %t", serial, found, owner, iamSeed == seed)
+	}
+}
