@@ -520,7 +520,7 @@ func (s *sandbox) run(t testing.TB, env map[string]string, name string, args ...
 	cmd.Dir = s.dir
 	cmd.Env = s.environ(env)
 	cmd.Stdin = nil
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	inOwnSession(cmd)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
@@ -535,6 +535,18 @@ func (s *sandbox) run(t testing.TB, env map[string]string, name string, args ...
 		t.Fatalf("run %s: %v", name, err)
 	}
 	return r
+}
+
+// inOwnSession starts cmd in a new session, with no controlling terminal, so that a prompt on
+// /dev/tty fails instead of waiting. On timeout the whole session's process group is stopped
+// with SIGTERM (so scripts run their traps), and killed 10 s later.
+func inOwnSession(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	stopWithTestBinary(cmd.SysProcAttr)
+	cmd.Cancel = func() error {
+		return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+	}
+	cmd.WaitDelay = 10 * time.Second
 }
 
 // assume runs the binary directly.

@@ -145,6 +145,7 @@ func startEmulatorOnce(dir string, attempt int) (*emulator, error) {
 	// Its own process group, so that a developer's Ctrl-C reaches only the test binary, which
 	// then stops it.
 	e.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stopWithTestBinary(e.cmd.SysProcAttr)
 	if err := e.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start moto_server: %w", err)
 	}
