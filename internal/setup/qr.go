@@ -54,10 +54,26 @@ func qrModules(pngData []byte) ([][]bool, error) {
 	}
 	module := float64(run) / 7
 	width, height := float64(maxX-minX+1), float64(maxY-minY+1)
-	n := int(math.Round(width / module))
-	if module < 1 || n < 21 || n > 177 || (n-21)%4 != 0 || math.Abs(width-height) > module {
+	if module < 1 || math.Abs(width-height) > module {
 		return nil, errors.New("the image does not look like a QR code")
 	}
+	// A scaled or smoothed image can make the estimate miss by a module: try the valid sizes (21 + 4k) nearest
+	// to it, and keep the one whose finder patterns are where they must be.
+	estimate := width / module
+	base := 21 + 4*int(math.Round((estimate-21)/4))
+	for _, n := range []int{base, base + 4, base - 4} {
+		if n < 21 || n > 177 {
+			continue
+		}
+		if modules := sample(n, minX, minY, width, height, dark); hasFinderPatterns(modules) {
+			return modules, nil
+		}
+	}
+	return nil, errors.New("the image does not look like a QR code")
+}
+
+// sample reads an n×n grid of modules from the centre of each module's square.
+func sample(n, minX, minY int, width, height float64, dark func(x, y int) bool) [][]bool {
 	modules := make([][]bool, n)
 	for row := range modules {
 		modules[row] = make([]bool, n)
@@ -67,10 +83,7 @@ func qrModules(pngData []byte) ([][]bool, error) {
 			modules[row][col] = dark(x, y)
 		}
 	}
-	if !hasFinderPatterns(modules) {
-		return nil, errors.New("the image does not look like a QR code")
-	}
-	return modules, nil
+	return modules
 }
 
 // hasFinderPatterns checks the three 7×7 corner squares every QR code has: a dark ring, a light ring, a dark core.

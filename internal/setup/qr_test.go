@@ -154,6 +154,52 @@ func TestQRModulesRoundTrip(t *testing.T) {
 	}
 }
 
+// encodeSmoothPNG draws modules at a fractional scale with smoothed edges, as a resized image has: each pixel is
+// as grey as the share of it that dark modules cover.
+func encodeSmoothPNG(t testing.TB, modules [][]bool, scale float64, quiet int) []byte {
+	t.Helper()
+	size := int(float64(len(modules)+2*quiet) * scale)
+	img := image.NewGray(image.Rect(0, 0, size, size))
+	const sub = 4
+	for y := 0; y < size; y++ {
+		for x := 0; x < size; x++ {
+			darkShare := 0
+			for sy := 0; sy < sub; sy++ {
+				for sx := 0; sx < sub; sx++ {
+					r := int((float64(y)+(float64(sy)+0.5)/sub)/scale) - quiet
+					c := int((float64(x)+(float64(sx)+0.5)/sub)/scale) - quiet
+					if r >= 0 && c >= 0 && r < len(modules) && c < len(modules) && modules[r][c] {
+						darkShare++
+					}
+				}
+			}
+			img.SetGray(x, y, color.Gray{Y: uint8(255 - 255*darkShare/(sub*sub))})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestQRModulesFromAResizedImage(t *testing.T) {
+	for _, tc := range []struct {
+		n     int
+		scale float64
+	}{{25, 4.6}, {33, 3.3}, {37, 6.75}, {41, 2.5}} {
+		modules := sampleModules(tc.n, uint64(tc.n))
+		got, err := qrModules(encodeSmoothPNG(t, modules, tc.scale, 4))
+		if err != nil {
+			t.Errorf("n=%d scale=%.2f: %v", tc.n, tc.scale, err)
+			continue
+		}
+		if !equalModules(got, modules) {
+			t.Errorf("n=%d scale=%.2f: modules read back differ", tc.n, tc.scale)
+		}
+	}
+}
+
 func TestQRModulesRejectsWhatIsNotAQRCode(t *testing.T) {
 	blank := image.NewGray(image.Rect(0, 0, 50, 50))
 	for i := range blank.Pix {
