@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/iostreams"
@@ -34,14 +37,40 @@ type profileRow struct {
 	Name, Kind, Source, MFA, Region string
 }
 
-func describe(files *awsfile.Files, name string) profileRow {
+// profileMemo is a session.Lookup that fetches each profile's settings once: with thousands of
+// roles sharing one source profile, describing them all would otherwise copy that source's
+// settings thousands of times. The maps are shared, so callers only read them.
+type profileMemo struct {
+	files  *awsfile.Files
+	values map[string]memoEntry
+}
+
+type memoEntry struct {
+	values map[string]string
+	ok     bool
+}
+
+func newProfileMemo(files *awsfile.Files) *profileMemo {
+	return &profileMemo{files: files, values: make(map[string]memoEntry)}
+}
+
+func (m *profileMemo) Profile(name string) (map[string]string, bool) {
+	e, seen := m.values[name]
+	if !seen {
+		e.values, e.ok = lookup{m.files}.Profile(name)
+		m.values[name] = e
+	}
+	return e.values, e.ok
+}
+
+func describe(profiles session.Lookup, name string) profileRow {
 	row := profileRow{Name: name, Kind: "invalid", Source: "-", MFA: "-", Region: "-"}
-	p, err := session.Resolve(lookup{files}, name)
+	p, err := session.Resolve(profiles, name)
 	if err != nil {
 		// Show what the file says even when the chain is broken.
-		if v, ok := files.Profile(name); ok {
-			row.Source = firstNonEmpty(v.Values["source_profile"], v.Values["credential_source"], "-")
-			row.Region = firstNonEmpty(v.Values["region"], "-")
+		if v, ok := profiles.Profile(name); ok {
+			row.Source = firstNonEmpty(v["source_profile"], v["credential_source"], "-")
+			row.Region = firstNonEmpty(v["region"], "-")
 		}
 		return row
 	}
@@ -73,21 +102,48 @@ func listTable(d Deps) error {
 		cached = store.Entries()
 	}
 	expires := latestExpiry(cached)
-	var b strings.Builder
-	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "PROFILE\tKIND\tSOURCE\tMFA\tREGION\tSESSION")
 	now := d.Now()
-	for _, name := range files.Names() {
-		r := describe(files, name)
+	profiles := newProfileMemo(files)
+	names := files.Names()
+	rows := make([][]string, 0, len(names)+1)
+	rows = append(rows, []string{"PROFILE", "KIND", "SOURCE", "MFA", "REGION", "SESSION"})
+	for _, name := range names {
+		r := describe(profiles, name)
 		sess := "-"
 		if exp, ok := expires[cacheOwner{name, cachedKind(r.Kind)}]; ok {
 			sess = timeLeft(exp.Sub(now))
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Kind, r.Source, r.MFA, r.Region, sess)
+		rows = append(rows, []string{r.Name, r.Kind, r.Source, r.MFA, r.Region, sess})
 	}
-	w.Flush()
-	_, err = fmt.Fprint(d.Streams.Out, b.String())
-	return err
+	return writeColumns(d.Streams.Out, rows)
+}
+
+// writeColumns prints rows as left-aligned columns two spaces apart, each as wide as its widest
+// cell (in runes), with no blanks at the ends of lines. Lines go out as they are made: with
+// thousands of rows, neither the whole text nor a copy of every cell is held in memory.
+func writeColumns(out io.Writer, rows [][]string) error {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	const gap = "  "
+	spaces := strings.Repeat(" ", slices.Max(append(widths, 0))+len(gap))
+	w := bufio.NewWriterSize(out, 32<<10)
+	for _, r := range rows {
+		for i, c := range r {
+			w.WriteString(c)
+			if i < len(r)-1 {
+				w.WriteString(spaces[:widths[i]-utf8.RuneCountInString(c)+len(gap)])
+			}
+		}
+		w.WriteByte('\n')
+	}
+	return w.Flush()
 }
 
 // cacheOwner names what a cache entry belongs to: a role profile's own role credentials
@@ -153,9 +209,10 @@ func pick(files *awsfile.Files, d Deps) (string, error) {
 	if d.Prompter == nil {
 		return "", usageErr("name a profile: assume PROFILE (assume -l lists them)")
 	}
+	profiles := newProfileMemo(files)
 	rows := make([]profileRow, len(names))
 	for i, n := range names {
-		rows[i] = describe(files, n)
+		rows[i] = describe(profiles, n)
 	}
 	i, err := d.Prompter.Select("Profile:", names, func(i int) string {
 		r := rows[i]

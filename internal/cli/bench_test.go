@@ -1,0 +1,230 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/assume-cli/assume/internal/awsfile"
+	"github.com/assume-cli/assume/internal/fakests"
+	"github.com/assume-cli/assume/internal/iostreams"
+	"github.com/assume-cli/assume/internal/render"
+	"github.com/assume-cli/assume/internal/session"
+)
+
+// The in-process parts of a run, at 5 and 5,000 profiles. scripts/bench.sh times whole runs
+// (process start included) on the same kind of configuration; see docs/performance.md.
+//
+//	go test -run '^$' -bench . -benchmem ./internal/cli/
+
+var benchSizes = []int{5, 5000}
+
+const (
+	benchUserKey    = "AKIABENCHUSER0000001"
+	benchUserSecret = "benchUserSecretKey0000000000000000000001"
+	benchSerial     = "arn:aws:iam::111111111111:mfa/bench"
+	benchCode       = "123456"
+)
+
+// benchConfig is what scripts/bench.sh generates: n profiles, default, the MFA user "base",
+// every tenth one a static-key user, the others roles from base; the last role and the last
+// static profile are the ones used (the worst case for anything that walks the files).
+type benchConfig struct {
+	config, credentials string
+	role, roleARN       string
+	static              string
+}
+
+func newBenchConfig(n int) benchConfig {
+	var cfg, creds strings.Builder
+	cfg.WriteString("[default]\nregion = eu-west-1\n\n")
+	fmt.Fprintf(&cfg, "[profile base]\nregion = eu-west-1\nmfa_serial = %s\n\n", benchSerial)
+	fmt.Fprintf(&creds, "[base]\naws_access_key_id = %s\naws_secret_access_key = %s\n\n", benchUserKey, benchUserSecret)
+	var c benchConfig
+	for i := 1; i <= n-2; i++ {
+		if i%10 == 1 {
+			c.static = fmt.Sprintf("static-%04d", i)
+			fmt.Fprintf(&creds, "[%s]\naws_access_key_id = AKIASTATIC%010d\naws_secret_access_key = staticSecret%028d\n\n", c.static, i, i)
+			continue
+		}
+		c.role = fmt.Sprintf("acct-%04d-admin", i)
+		c.roleARN = fmt.Sprintf("arn:aws:iam::%012d:role/Admin", 100000000000+i)
+		fmt.Fprintf(&cfg, "[profile %s]\nrole_arn = %s\nsource_profile = base\nregion = us-east-1\n\n", c.role, c.roleARN)
+	}
+	c.config, c.credentials = cfg.String(), creds.String()
+	return c
+}
+
+// benchEnv writes the configuration and points the AWS variables at it.
+func benchEnv(b *testing.B, n int) (benchConfig, string) {
+	b.Helper()
+	c := newBenchConfig(n)
+	dir := b.TempDir()
+	writeFile(b, filepath.Join(dir, "config"), c.config)
+	writeFile(b, filepath.Join(dir, "credentials"), c.credentials)
+	b.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	b.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	for _, v := range []string{"AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "ASSUME_MFA_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS"} {
+		b.Setenv(v, "")
+		os.Unsetenv(v)
+	}
+	return c, dir
+}
+
+func benchDeps(streams *iostreams.TestStreams, cacheDir string) Deps {
+	return Deps{
+		Streams:     streams.IOStreams,
+		Getenv:      os.Getenv,
+		Now:         time.Now,
+		CacheDir:    cacheDir,
+		DetectShell: func() string { return "bash" },
+	}
+}
+
+// runMain is one invocation as main makes it, flag parsing included.
+func runMain(b *testing.B, streams *iostreams.TestStreams, deps Deps, args ...string) {
+	streams.OutBuf.Reset()
+	streams.ErrBuf.Reset()
+	if code := Main(context.Background(), args, deps); code != 0 {
+		b.Fatalf("assume %s: exit %d: %s", strings.Join(args, " "), code, streams.ErrBuf.String())
+	}
+}
+
+func BenchmarkListProfiles(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			_, dir := benchEnv(b, n)
+			streams := iostreams.Test()
+			deps := benchDeps(streams, filepath.Join(dir, "cache"))
+			b.ReportAllocs()
+			for b.Loop() {
+				runMain(b, streams, deps, "--list-profiles")
+			}
+			if got := strings.Count(streams.OutBuf.String(), "\n"); got != n {
+				b.Fatalf("%d names listed, want %d", got, n)
+			}
+		})
+	}
+}
+
+// BenchmarkExportCachedRole is `assume ROLE --format bash` once the role's credentials are
+// cached: a first run against the fake STS fills the cache, and the count of STS calls after
+// the loop shows that no timed run made one.
+func BenchmarkExportCachedRole(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			c, dir := benchEnv(b, n)
+			sts := fakests.New(
+				[]fakests.User{{Name: "bench", AccessKeyID: benchUserKey, SecretAccessKey: benchUserSecret, MFASerial: benchSerial, Code: benchCode}},
+				[]fakests.Role{{ARN: c.roleARN, RequireMFA: true}},
+			)
+			defer sts.Close()
+			b.Setenv("AWS_ENDPOINT_URL_STS", sts.URL)
+			streams := iostreams.Test()
+			deps := benchDeps(streams, filepath.Join(dir, "cache"))
+			runMain(b, streams, deps, c.role, "-m", benchCode, "--format", "bash")
+			calls := sts.CallCount("")
+			b.ReportAllocs()
+			for b.Loop() {
+				runMain(b, streams, deps, c.role, "--format", "bash")
+			}
+			if sts.CallCount("") != calls || !strings.Contains(streams.ErrBuf.String(), "cached") {
+				b.Fatalf("the timed runs called STS (%d calls, %d before): %s", sts.CallCount(""), calls, streams.ErrBuf.String())
+			}
+		})
+	}
+}
+
+func BenchmarkExportStatic(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			c, dir := benchEnv(b, n)
+			streams := iostreams.Test()
+			deps := benchDeps(streams, filepath.Join(dir, "cache"))
+			b.ReportAllocs()
+			for b.Loop() {
+				runMain(b, streams, deps, c.static, "--format", "bash")
+			}
+			if !strings.Contains(streams.OutBuf.String(), "AKIASTATIC") {
+				b.Fatalf("stdout = %q", streams.OutBuf.String())
+			}
+		})
+	}
+}
+
+// BenchmarkLoadResolve is the file work of an export: index both files, resolve one chain.
+func BenchmarkLoadResolve(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			c, _ := benchEnv(b, n)
+			paths := awsfile.DefaultPaths()
+			b.ReportAllocs()
+			for b.Loop() {
+				files, err := awsfile.Load(paths)
+				if err != nil {
+					b.Fatal(err)
+				}
+				p, err := session.Resolve(lookup{files}, c.role)
+				if err != nil || p.Source == nil || p.Source.Name != "base" {
+					b.Fatalf("resolve %s: %v", c.role, err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkParse is kong building its model and parsing a typical command line.
+func BenchmarkParse(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse([]string{"prod", "--format", "bash"}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	creds := render.Credentials{
+		AccessKeyID: "ASIAEXAMPLE000000001", SecretAccessKey: strings.Repeat("s", 40),
+		SessionToken: strings.Repeat("t", 800), Region: "us-east-1", Profile: "acct-4998-admin",
+		Expires: time.Date(2025, 3, 4, 13, 0, 0, 0, time.UTC),
+	}
+	var out strings.Builder
+	b.ReportAllocs()
+	for b.Loop() {
+		out.Reset()
+		if err := render.Export(&out, render.Bash, creds); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkListTable(b *testing.B) {
+	_, dir := benchEnv(b, 5000)
+	streams := iostreams.Test()
+	deps := benchDeps(streams, filepath.Join(dir, "cache"))
+	b.ReportAllocs()
+	for b.Loop() {
+		runMain(b, streams, deps, "-l")
+	}
+}
+
+func BenchmarkSuggest(b *testing.B) {
+	c, _ := benchEnv(b, 5000)
+	files, err := awsfile.Load(awsfile.DefaultPaths())
+	if err != nil {
+		b.Fatal(err)
+	}
+	names := files.Names()
+	typo := strings.Replace(c.role, "admin", "admn", 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if s := suggest(typo, names, 3); len(s) == 0 || s[0] != c.role {
+			b.Fatalf("suggest(%q) = %q", typo, s)
+		}
+	}
+}
