@@ -154,8 +154,9 @@ for n in $sizes; do
 	# From here on STS is a closed port: a timed run that is not a cache hit fails.
 	export AWS_ENDPOINT_URL_STS=http://127.0.0.1:9
 
-	names=("trivial Go binary" "assume --list-profiles" "assume ROLE --format bash (cached)" "assume STATIC --format bash")
-	cmds=("$bin/trivial" "$bin/assume --list-profiles" "$bin/assume $role --format bash" "$bin/assume $static --format bash")
+	# --version reads no file: it is the floor every run pays (process start, package init, flags).
+	names=("trivial Go binary" "assume --version (start-up floor)" "assume --list-profiles" "assume ROLE --format bash (cached)" "assume STATIC --format bash")
+	cmds=("$bin/trivial" "$bin/assume --version" "$bin/assume --list-profiles" "$bin/assume $role --format bash" "$bin/assume $static --format bash")
 	listed=$("$bin/assume" --list-profiles | wc -l)
 	if ((listed != n)); then
 		echo "bench.sh: --list-profiles printed $listed names for $n profiles" >&2
@@ -211,6 +212,18 @@ while IFS=$'\t' read -r n name median base kib; do
 	fi
 	printf '%-9s %-36s %7s ms %8s %10s  %s\n' "$n" "$name" "$(ms "$median")" "$ratio" "$mib" "$verdict"
 done <"$results"
+
+# Package initialisation runs before main in every run, whatever it does. GODEBUG=inittrace=1
+# reports each package's init; the sums are medians over 21 runs (tracing adds a little).
+init_ms() {
+	local i
+	for i in $(seq 21); do
+		GODEBUG=inittrace=1 "$bin/assume" --version 2>&1 >/dev/null |
+			awk -v pat="$1" '$1 == "init" && $2 ~ pat { t += $5 } END { printf "%.3f\n", t }'
+	done | sort -n | sed -n 11p
+}
+printf '\npackage init per run (inittrace, median of 21): %s ms in all, %s ms in the AWS SDK (github.com/aws/)\n' \
+	"$(init_ms .)" "$(init_ms '^github.com/aws/')"
 
 if [[ $go_bench == true ]]; then
 	printf '\n# go test -bench (in-process parts)\n'
