@@ -381,3 +381,30 @@ func TestPickerWhenNoProfile(t *testing.T) {
 		t.Fatalf("exit %d stdout %q stderr %q", code, h.stdout(), h.stderr())
 	}
 }
+
+// TestProcessCredentialsAreCached: an expiring credential_process result is
+// served from the cache on the second run, and an edited profile misses.
+func TestProcessCredentialsAreCached(t *testing.T) {
+	h := newHarness(t)
+	counter := filepath.Join(h.dir, "runs")
+	script := filepath.Join(h.dir, "creds.sh")
+	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	write(t, script, "#!/bin/sh\necho run >> '"+counter+"'\nprintf '{\"Version\":1,\"AccessKeyId\":\"ASIAPROC\",\"SecretAccessKey\":\"procsecret\",\"SessionToken\":\"proctoken\",\"Expiration\":\""+exp+"\"}'\n")
+	os.Chmod(script, 0o700)
+	write(t, filepath.Join(h.dir, "config"), "[profile proc]\ncredential_process = "+script+"\n")
+	for i := 0; i < 2; i++ {
+		if code := h.run("proc", "--format", "bash"); code != 0 || !strings.Contains(h.stdout(), "ASIAPROC") {
+			t.Fatalf("run %d: exit %d stdout %q stderr %q", i, code, h.stdout(), h.stderr())
+		}
+	}
+	if runs, _ := os.ReadFile(counter); strings.Count(string(runs), "run") != 1 {
+		t.Fatalf("credential_process ran %d times for two assume runs", strings.Count(string(runs), "run"))
+	}
+	write(t, filepath.Join(h.dir, "config"), "[profile proc]\ncredential_process = "+script+"\nregion = eu-west-3\n")
+	if code := h.run("proc", "--format", "bash"); code != 0 {
+		t.Fatalf("exit %d: %s", code, h.stderr())
+	}
+	if runs, _ := os.ReadFile(counter); strings.Count(string(runs), "run") != 2 {
+		t.Fatal("an edited profile was served from the cache")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -138,7 +139,13 @@ func (b *builder) build(ctx context.Context, p *Profile, top bool) (aws.Credenti
 		if top {
 			b.how = string(p.Kind) + " credentials"
 		}
-		return b.o.SDKProvider(ctx, p.Name)
+		prov, err := b.o.SDKProvider(ctx, p.Name)
+		if err != nil {
+			return nil, err
+		}
+		// Cached like role credentials (only expiring ones are stored), keyed
+		// by everything the profile says, so an edited profile misses.
+		return b.cached("sdk|"+p.Name+"|"+profileFingerprint(p), p.Name, string(p.Kind), prov, top), nil
 	}
 	return nil, &ConfigError{Profile: p.Name, Msg: "it has no credentials assume can use"}
 }
@@ -233,7 +240,7 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 		}
 		b.setHow(top, "role chained from "+src.Name)
 	default:
-		signer, key, err := b.credentialSource(p)
+		signer, key, err := b.credentialSource(p, d)
 		if err != nil {
 			return nil, err
 		}
@@ -254,7 +261,7 @@ func (b *builder) setHow(top bool, how string) {
 }
 
 // credentialSource is the signer for a role with credential_source.
-func (b *builder) credentialSource(p *Profile) (aws.CredentialsProvider, string, error) {
+func (b *builder) credentialSource(p *Profile, d time.Duration) (aws.CredentialsProvider, string, error) {
 	switch p.CredentialSource {
 	case "Environment":
 		getenv := b.o.Getenv
@@ -266,8 +273,8 @@ func (b *builder) credentialSource(p *Profile) (aws.CredentialsProvider, string,
 			return nil, "", &ConfigError{Profile: p.Name, Msg: "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"}
 		}
 		token := getenv("AWS_SESSION_TOKEN")
-		if token != "" && p.Duration > ChainedRoleLimit {
-			return nil, "", &ConfigError{Profile: p.Name, Msg: "the environment holds temporary credentials, and STS limits roles assumed with them to 1 hour; lower duration_seconds"}
+		if token != "" && d > ChainedRoleLimit {
+			return nil, "", &ConfigError{Profile: p.Name, Msg: "the environment holds temporary credentials, and STS limits roles assumed with them to 1 hour; ask for --duration 1h or less"}
 		}
 		return credentials.NewStaticCredentialsProvider(id, secret, token), "env|" + id, nil
 	case "Ec2InstanceMetadata", "EcsContainer":
@@ -317,4 +324,18 @@ func shortDuration(d time.Duration) string {
 	s := d.Round(time.Second).String()
 	s = strings.TrimSuffix(s, "0s")
 	return strings.TrimSuffix(s, "0m")
+}
+
+// profileFingerprint joins a profile's settings in a fixed order.
+func profileFingerprint(p *Profile) string {
+	keys := make([]string, 0, len(p.Values))
+	for k := range p.Values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k + "=" + p.Values[k] + "\n")
+	}
+	return b.String()
 }
