@@ -280,9 +280,8 @@ func TestSetupWithoutTerminal(t *testing.T) {
 	if readText(t, sb.configFile) != cfg || readText(t, sb.credsFile) != creds {
 		t.Errorf("second --setup changed the files")
 	}
-	out, err := iamClient(t).ListMFADevices(ctxFor(t, 30*time.Second), &iam.ListMFADevicesInput{UserName: aws.String(u.Name)})
-	if err != nil || len(out.MFADevices) != 1 {
-		t.Errorf("the user has %v MFA devices (err %v), want exactly the one", out, err)
+	if n := countDevices(t, u.Name); n != 1 {
+		t.Errorf("IAM user %s has %d MFA devices, want exactly the one", u.Name, n)
 	}
 }
 
@@ -330,6 +329,16 @@ func TestSetupRefusesWithoutACodeSource(t *testing.T) {
 	}
 }
 
+// countDevices is the number of MFA devices enabled for an IAM user.
+func countDevices(t *testing.T, user string) int {
+	t.Helper()
+	out, err := iamClient(t).ListMFADevices(ctxFor(t, 30*time.Second), &iam.ListMFADevicesInput{UserName: aws.String(user)})
+	if err != nil {
+		t.Fatalf("iam ListMFADevices: %v", err)
+	}
+	return len(out.MFADevices)
+}
+
 func lastLine(s string) string {
 	l := lines(s)
 	if len(l) == 0 {
@@ -344,6 +353,7 @@ type tmuxSession struct {
 	tmux   string
 	socket string
 	env    []string
+	target string // the tmux session being typed into
 }
 
 func (s *tmuxSession) cmd(args ...string) string {
@@ -359,7 +369,7 @@ func (s *tmuxSession) cmd(args ...string) string {
 
 // screen is the whole pane, history included, wrapped lines joined.
 func (s *tmuxSession) screen() string {
-	return s.cmd("capture-pane", "-p", "-J", "-S", "-", "-t", "setup")
+	return s.cmd("capture-pane", "-p", "-J", "-S", "-", "-t", s.target)
 }
 
 // waitFor waits until the screen shows want, and returns the screen.
@@ -378,13 +388,20 @@ func (s *tmuxSession) waitFor(want string) string {
 	}
 }
 
+// start runs script in a new tmux session (starting the server on first use) and types into it from now on.
+func (s *tmuxSession) start(name, script string) {
+	s.t.Helper()
+	s.cmd("new-session", "-d", "-s", name, "-x", "160", "-y", "50", "sh", "-c", script)
+	s.target = name
+}
+
 // typeLine types text (literally, not as key names) and Enter.
 func (s *tmuxSession) typeLine(text string) {
 	s.t.Helper()
 	if text != "" {
-		s.cmd("send-keys", "-t", "setup", "-l", text)
+		s.cmd("send-keys", "-t", s.target, "-l", text)
 	}
-	s.cmd("send-keys", "-t", "setup", "Enter")
+	s.cmd("send-keys", "-t", s.target, "Enter")
 }
 
 var groupedSeed = regexp.MustCompile(`(?m)^\s+((?:[A-Z2-7]{4} )+[A-Z2-7]{1,4})\s*$`)
@@ -399,14 +416,13 @@ func TestSetupInteractiveInTmux(t *testing.T) {
 	stdoutFile := filepath.Join(sb.dir, "stdout")
 	socket := filepath.Join(sb.dir, "tmux.sock")
 	s := &tmuxSession{t: t, tmux: tmux, socket: socket, env: sb.environ(map[string]string{"TERM": "xterm-256color"})}
-	// stdout goes to a file to check it stays empty; the exit code is printed after assume ends.
-	script := fmt.Sprintf(`assume --setup %s >%s; echo "@@exit=$?"; exec sleep 600`, profile, stdoutFile)
-	s.cmd("new-session", "-d", "-s", "setup", "-x", "160", "-y", "50", "sh", "-c", script)
 	t.Cleanup(func() {
 		cmd := exec.Command(tmux, "-S", socket, "kill-server")
 		cmd.Env = s.env
 		_ = cmd.Run()
 	})
+	// stdout goes to a file to check it stays empty; the exit code is printed after assume ends.
+	s.start("first", fmt.Sprintf(`assume --setup %s >%s; echo "@@exit=$?"; exec sleep 600`, profile, stdoutFile))
 
 	s.waitFor("AWS access key ID")
 	s.typeLine(u.AccessKeyID)
@@ -465,5 +481,40 @@ func TestSetupInteractiveInTmux(t *testing.T) {
 	}
 	if iamSeed, owner, found := virtualDevice(t, serial); !found || owner != u.Name || iamSeed != seed {
 		t.Errorf("device %s: found %t, user %q, seed matches %t", serial, found, owner, iamSeed == seed)
+	}
+
+	// A second profile for the same user: the set-up finds the device and offers it (or a new one).
+	second := profile + "-again"
+	s.start("second", fmt.Sprintf(`assume --setup %s >>%s; echo "@@exit=$?"; exec sleep 600`, second, stdoutFile))
+	s.waitFor("AWS access key ID")
+	s.typeLine(u.AccessKeyID)
+	s.waitFor("Secret access key for " + u.AccessKeyID)
+	s.typeLine(u.SecretAccessKey)
+	s.waitFor("Default region for this profile")
+	s.typeLine(region)
+	screen = s.waitFor("Which one should profile " + second + " use?")
+	if !strings.Contains(screen, serial) || !strings.Contains(screen, "Create a new virtual MFA device") {
+		t.Errorf("the device choice does not offer %s and a new device:\n%s", serial, screen)
+	}
+	s.typeLine("") // Enter: the first choice, the device found
+	s.waitFor("A new code")
+	code, err := totp(seed, time.Now().Add(90*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.typeLine(code)
+	screen = s.waitFor("@@exit=")
+	if !strings.Contains(screen, "@@exit=0") || !strings.Contains(screen, "Run next:  assume "+second) {
+		t.Errorf("second set-up:\n%s", screen)
+	}
+	wantConfig += "\n[profile " + second + "]\nregion = " + region + "\nmfa_serial = " + serial + "\n"
+	if got := readText(t, sb.configFile); got != wantConfig {
+		t.Errorf("config file after the second set-up:\n%s\nwant:\n%s", got, wantConfig)
+	}
+	if n := countDevices(t, u.Name); n != 1 {
+		t.Errorf("IAM user %s has %d MFA devices, want the one", u.Name, n)
+	}
+	if out := readText(t, stdoutFile); out != "" {
+		t.Errorf("stdout: %q", out)
 	}
 }
