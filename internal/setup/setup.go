@@ -163,11 +163,28 @@ func (r *run) run(ctx context.Context) error {
 				serial, r.env.Store.Where().Config, err, serial, configSection(name))
 		}
 		r.say("wrote mfa_serial = %s to [%s] in %s", serial, configSection(name), r.env.Store.Where().Config)
+		if err := r.checkWritten("mfa_serial", serial); err != nil {
+			return err
+		}
 	}
 	if err := r.prove(ctx); err != nil {
 		return err
 	}
 	r.finish()
+	return nil
+}
+
+// checkWritten reads the profile back as assume will: a setting in the credentials file's section wins over the
+// config file's, so a stale one there would hide what was just written.
+func (r *run) checkWritten(key, want string) error {
+	values, _, err := r.env.Store.Profile(r.result.Profile)
+	if err != nil {
+		return err
+	}
+	if got := values[key]; got != want {
+		return fmt.Errorf("wrote %s = %s to %s, but profile %s still reads %s = %s, most likely from [%s] in %s, which wins: remove that line and run `assume --setup %s` again",
+			key, want, r.env.Store.Where().Config, r.result.Profile, key, got, r.result.Profile, r.env.Store.Where().Credentials, shellWord(r.result.Profile))
+	}
 	return nil
 }
 
@@ -407,6 +424,9 @@ func (r *run) writeKeys(newKeys, newRegion bool) error {
 			return fmt.Errorf("could not write the region to %s: %v", where.Config, err)
 		}
 		r.say("wrote region = %s to [%s] in %s", r.region, configSection(name), where.Config)
+		if err := r.checkWritten("region", r.region); err != nil {
+			return err
+		}
 	}
 	return nil
 }

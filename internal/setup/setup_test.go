@@ -742,3 +742,21 @@ func TestShellWord(t *testing.T) {
 		}
 	}
 }
+
+// TestStaleSettingInCredentialsFile: a setting in the credentials file wins over the config file's, so a stale
+// mfa_serial there would hide the one written; the set-up says so instead of claiming success.
+func TestStaleSettingInCredentialsFile(t *testing.T) {
+	f := newFixture(t)
+	keys := f.aws.addUser("quinn")
+	d := f.aws.addDevice("quinn", "quinn")
+	stale := f.aws.serial("quinn-old-phone")
+	f.writeFiles("", "[dev]\naws_access_key_id = "+keys.AccessKeyID+"\naws_secret_access_key = "+keys.SecretAccessKey+"\nmfa_serial = "+stale+"\n")
+	f.opts.Code = totpAt(t, d.seed, f.clock.Now())
+	_, err := f.run()
+	if err == nil || !strings.Contains(err.Error(), "still reads mfa_serial = "+stale) || !strings.Contains(err.Error(), "remove that line") {
+		t.Errorf("error %v, want the stale mfa_serial named", err)
+	}
+	if n := f.aws.called("GetSessionToken"); n != 0 {
+		t.Errorf("checked a profile that does not read as written")
+	}
+}
