@@ -258,6 +258,10 @@ func checkSecret(secret string) error {
 func (r *run) chooseKeys() (bool, error) {
 	curID, curSecret := r.current["aws_access_key_id"], r.current["aws_secret_access_key"]
 	id, secret := r.opts.AccessKeyID, r.opts.SecretAccessKey
+	if r.current["aws_session_token"] != "" {
+		// Written by --write-profile or aws-mfa: long-term keys do not belong there, nor an MFA device.
+		return false, fmt.Errorf("profile %q holds temporary credentials (aws_session_token); set up your IAM user's long-term keys under another profile name", r.result.Profile)
+	}
 	switch {
 	case id != "":
 		if err := checkAccessKeyID(id); err != nil {
@@ -275,9 +279,6 @@ func (r *run) chooseKeys() (bool, error) {
 	case secret != "":
 		return false, &session.UsageError{Msg: "a secret access key was given without its ID: add --access-key-id"}
 	case curID != "" && curSecret != "":
-		if r.current["aws_session_token"] != "" {
-			return false, fmt.Errorf("profile %q holds temporary credentials (aws_session_token); set up a profile for your IAM user's long-term keys under another name", r.result.Profile)
-		}
 		r.keys = aws.Credentials{AccessKeyID: curID, SecretAccessKey: curSecret}
 		r.say("using the access key %s already in profile %s", curID, r.result.Profile)
 		return false, nil
@@ -294,9 +295,6 @@ func (r *run) chooseKeys() (bool, error) {
 	}
 	if err := checkSecret(secret); err != nil {
 		return false, err
-	}
-	if r.current["aws_session_token"] != "" {
-		return false, fmt.Errorf("profile %q holds temporary credentials (aws_session_token) that --setup will not mix with long-term keys; choose another profile name", r.result.Profile)
 	}
 	r.keys = aws.Credentials{AccessKeyID: id, SecretAccessKey: secret}
 	return id != curID || secret != curSecret, nil
