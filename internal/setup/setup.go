@@ -451,7 +451,13 @@ func (r *run) chooseDevice(ctx context.Context) (string, error) {
 	}
 	var serials []string
 	for _, d := range out.MFADevices {
-		if s := aws.ToString(d.SerialNumber); s != "" {
+		s := aws.ToString(d.SerialNumber)
+		switch {
+		case s == "":
+		case strings.Contains(s, ":u2f/"):
+			// A FIDO security key or passkey signs in to the console only: STS takes no code from it.
+			r.say("skipping the security key %s: AWS accepts it for the console, not for GetSessionToken", s)
+		default:
 			serials = append(serials, s)
 		}
 	}

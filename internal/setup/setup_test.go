@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -758,5 +759,26 @@ func TestStaleSettingInCredentialsFile(t *testing.T) {
 	}
 	if n := f.aws.called("GetSessionToken"); n != 0 {
 		t.Errorf("checked a profile that does not read as written")
+	}
+}
+
+// TestSecurityKeysAreNotOffered: a FIDO security key is listed among the user's MFA devices but cannot give STS a
+// code, so it is neither offered nor chosen; with only such a key, a virtual device is created.
+func TestSecurityKeysAreNotOffered(t *testing.T) {
+	f := newFixture(t)
+	keys := f.aws.addUser("rita")
+	key := fmt.Sprintf("arn:aws:iam::%s:u2f/user/rita/yubikey-ABCDEFGHIJKLMNOP", f.aws.account)
+	f.aws.devices[key] = &fakeDevice{serial: key, user: "rita", enabled: true}
+	f.opts.AccessKeyID, f.opts.SecretAccessKey = keys.AccessKeyID, keys.SecretAccessKey
+	f.withProcess()
+	res, err := f.run()
+	if err != nil {
+		t.Fatalf("set-up failed: %v\nlog:\n%s", err, f.log.String())
+	}
+	if res.MFASerial != f.aws.serial("rita") || !res.Created {
+		t.Errorf("result %+v, want a new virtual device", res)
+	}
+	if !strings.Contains(f.log.String(), "skipping the security key "+key) {
+		t.Errorf("log:\n%s", f.log.String())
 	}
 }
