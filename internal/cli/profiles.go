@@ -71,6 +71,9 @@ func describe(profiles session.Lookup, name string) profileRow {
 		if v, ok := profiles.Profile(name); ok {
 			row.Source = firstNonEmpty(v["source_profile"], v["credential_source"], "-")
 			row.Region = firstNonEmpty(v["region"], "-")
+			if settingsOnly(v) {
+				row.Kind = "none"
+			}
 		}
 		return row
 	}
@@ -88,6 +91,19 @@ func describe(profiles session.Lookup, name string) profileRow {
 	}
 	row.Region = firstNonEmpty(p.RegionOrSource(), "-")
 	return row
+}
+
+// settingsOnly reports a profile that holds settings (a region, an output format) but no way to
+// get credentials, such as a [default] that only sets the region: not broken, just not for
+// assume. Such a profile shows as kind "none" rather than "invalid".
+func settingsOnly(values map[string]string) bool {
+	for _, k := range []string{"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "role_arn",
+		"source_profile", "credential_source", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file"} {
+		if values[k] != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // listTable prints every profile with what it is and its cached session's time left. It reads

@@ -164,6 +164,10 @@ sso_region = us-east-1
 role_arn = arn:aws:iam::222222222222:role/prod
 source_profile = nobody
 region = ap-south-1
+
+[profile regional]
+region = sa-east-1
+output = json
 `
 
 const kindsCredentials = `[default]
@@ -229,7 +233,7 @@ func TestListTableShowsEveryKindAndCachedTimeLeft(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, e.stderr())
 	}
 	_, rows, order := table(t, e.stdout())
-	wantOrder := []string{"default", "alice", "prod", "prod-admin", "stage", "ci", "tool", "corp", "orphan", "static"}
+	wantOrder := []string{"default", "alice", "prod", "prod-admin", "stage", "ci", "tool", "corp", "orphan", "regional", "static"}
 	if !slices.Equal(order, wantOrder) {
 		t.Fatalf("profiles %q, want %q (file order, config file first)", order, wantOrder)
 	}
@@ -243,6 +247,7 @@ func TestListTableShowsEveryKindAndCachedTimeLeft(t *testing.T) {
 		"tool":       {"tool", "process", "-", "-", "-", "-"},
 		"corp":       {"corp", "sso", "sso-session corp", "-", "-", "-"},
 		"orphan":     {"orphan", "invalid", "nobody", "-", "ap-south-1", "-"},
+		"regional":   {"regional", "none", "-", "-", "sa-east-1", "-"}, // settings, no credentials
 		"static":     {"static", "static", "-", "-", "-", "-"},
 	}
 	for name, cells := range want {
@@ -336,11 +341,11 @@ func TestPickerOffersKindAndRegionThenExports(t *testing.T) {
 	if code := e.run("--format", "bash"); code != 0 {
 		t.Fatalf("exit %d: %s", code, e.stderr())
 	}
-	wantOptions := []string{"default", "alice", "prod", "prod-admin", "stage", "ci", "tool", "corp", "orphan", "static"}
+	wantOptions := []string{"default", "alice", "prod", "prod-admin", "stage", "ci", "tool", "corp", "orphan", "regional", "static"}
 	if !slices.Equal(e.prompter.options, wantOptions) {
 		t.Fatalf("picker offered %q, want %q", e.prompter.options, wantOptions)
 	}
-	wantNotes := []string{"static, us-east-2", "mfa-user, eu-west-1", "role, eu-central-1", "role, eu-west-1", "role", "role", "process", "sso", "invalid, ap-south-1", "static"}
+	wantNotes := []string{"static, us-east-2", "mfa-user, eu-west-1", "role, eu-central-1", "role, eu-west-1", "role", "role", "process", "sso", "invalid, ap-south-1", "none, sa-east-1", "static"}
 	if !slices.Equal(e.prompter.notes, wantNotes) {
 		t.Fatalf("picker notes %q, want %q", e.prompter.notes, wantNotes)
 	}
