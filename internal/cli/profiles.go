@@ -200,20 +200,7 @@ func timeLeft(rest time.Duration) string {
 	case rest <= session.Margin:
 		return "expiring"
 	}
-	return hoursMinutes(rest) + " left"
-}
-
-// hoursMinutes prints a duration to the minute: 45m, 8h, 11h30m.
-func hoursMinutes(d time.Duration) string {
-	d = d.Round(time.Minute)
-	h, m := int64(d/time.Hour), int64(d%time.Hour/time.Minute)
-	switch {
-	case h == 0:
-		return fmt.Sprintf("%dm", m)
-	case m == 0:
-		return fmt.Sprintf("%dh", h)
-	}
-	return fmt.Sprintf("%dh%dm", h, m)
+	return session.ShortDuration(rest) + " left"
 }
 
 // pick asks which profile to use when none was named.

@@ -269,7 +269,7 @@ func notice(d Deps, p *session.Profile, res session.Result, c render.Credentials
 	}
 	if !c.Expires.IsZero() {
 		left := c.Expires.Sub(d.Now()).Round(time.Minute)
-		fmt.Fprintf(&b, ", expires %s (in %s)", c.Expires.Local().Format("15:04 MST"), shortDur(left))
+		fmt.Fprintf(&b, ", expires %s (in %s)", c.Expires.Local().Format("15:04 MST"), session.ShortDuration(left))
 	}
 	if c.Region != "" {
 		fmt.Fprintf(&b, ", region %s", c.Region)
@@ -279,16 +279,6 @@ func notice(d Deps, p *session.Profile, res session.Result, c render.Credentials
 	}
 	b.WriteString("\n")
 	fmt.Fprint(d.Streams.ErrOut, b.String())
-}
-
-func shortDur(d time.Duration) string {
-	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
-	s = strings.TrimSuffix(s, "0m")
-	if s == "" {
-		return "0m"
-	}
-	return s
 }
 
 func firstNonEmpty(s ...string) string {

@@ -86,7 +86,7 @@ func checkDurations(p *Profile, o Options) error {
 			limit = MaxSessionDuration
 		}
 		if d < MinDuration || d > limit {
-			return &UsageError{Msg: fmt.Sprintf("--duration %s is outside STS's limits for profile %q: use 15m to %s", d, p.Name, shortDuration(limit))}
+			return &UsageError{Msg: fmt.Sprintf("--duration %s is outside STS's limits for profile %q: use 15m to %s", d, p.Name, ShortDuration(limit))}
 		}
 	}
 	return nil
@@ -211,7 +211,7 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 			signerKey = "key|" + src.AccessKeyID + "|mfa|" + serial
 			why := "--no-session"
 			if !b.o.NoSession {
-				why = fmt.Sprintf("%s is over the 1-hour limit for roles assumed from an MFA session", shortDuration(d))
+				why = fmt.Sprintf("%s is over the 1-hour limit for roles assumed from an MFA session", ShortDuration(d))
 			}
 			b.setHow(top, "role with MFA from long-term keys ("+why+")")
 		default:
@@ -222,7 +222,7 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 	case src != nil:
 		// Role chaining: the signer holds temporary credentials.
 		if d > ChainedRoleLimit {
-			return nil, &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("it is assumed with temporary credentials from %q (role chaining), which STS limits to 1 hour, and %s was asked for; use --duration 1h or less", src.Name, shortDuration(d))}
+			return nil, &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("it is assumed with temporary credentials from %q (role chaining), which STS limits to 1 hour, and %s was asked for; use --duration 1h or less", src.Name, ShortDuration(d))}
 		}
 		signer, err := b.build(ctx, src, false)
 		if err != nil {
@@ -319,11 +319,17 @@ func firstNonZero(d ...time.Duration) time.Duration {
 	return 0
 }
 
-// shortDuration prints 1h, 90m, 1h30m rather than 1h30m0s.
-func shortDuration(d time.Duration) string {
-	s := d.Round(time.Second).String()
-	s = strings.TrimSuffix(s, "0s")
-	return strings.TrimSuffix(s, "0m")
+// ShortDuration prints a duration to the minute, as people write it: 45m, 8h, 11h30m.
+func ShortDuration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	h, m := int64(d/time.Hour), int64(d%time.Hour/time.Minute)
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%dm", m)
+	case m == 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dh%dm", h, m)
 }
 
 // profileFingerprint joins a profile's settings in a fixed order.

@@ -380,3 +380,14 @@ func TestNoCodeNoTerminal(t *testing.T) {
 		t.Fatalf("%d calls without a code", n)
 	}
 }
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		30 * time.Minute: "30m", time.Hour: "1h", 11*time.Hour + 30*time.Minute: "11h30m",
+		90 * time.Minute: "1h30m", 10 * time.Hour: "10h", 36 * time.Hour: "36h", 59*time.Minute + 40*time.Second: "1h",
+	} {
+		if got := session.ShortDuration(d); got != want {
+			t.Errorf("ShortDuration(%s) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -502,14 +502,26 @@ func (r *run) chooseDevice(ctx context.Context) (string, error) {
 
 func (r *run) deviceName() string { return firstNonEmpty(r.opts.DeviceName, r.result.User) }
 
-var deviceNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,226}$`)
+// validDeviceName: IAM allows [\w+=,.@-]{1,226}. Checked by hand rather than
+// with a regexp, which would be compiled at every start of assume.
+func validDeviceName(name string) bool {
+	if len(name) == 0 || len(name) > 226 {
+		return false
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("_+=,.@-", c)) {
+			return false
+		}
+	}
+	return true
+}
 
 // createDevice creates a virtual MFA device, shows it to the person, and enables it with two consecutive codes.
 // A device that is created but not enabled is deleted again, whatever stopped the set-up.
 func (r *run) createDevice(ctx context.Context) (_ string, err error) {
 	name := r.deviceName()
 	switch {
-	case !deviceNamePattern.MatchString(name):
+	case !validDeviceName(name):
 		return "", &session.UsageError{Msg: fmt.Sprintf("%q cannot name an MFA device: use letters, digits and +=,.@_- (at most 226)", name)}
 	case r.opts.Code != "":
 		return "", &session.UsageError{Msg: "a new MFA device needs two consecutive codes from it, and -m gives one code chosen before the device existed: leave out -m (you will be asked for the codes), or pass --mfa-process CMD"}
