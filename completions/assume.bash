@@ -73,11 +73,13 @@ _assume() {
 		sa-east-1 us-gov-east-1 us-gov-west-1 cn-north-1 cn-northwest-1'
 	local flags='-m --mfa-token --format --mfa-process -d --duration --session-duration
 		-r --region --role-arn --external-id --session-name --no-session --refresh
-		-u --unset -l --list --init --write-profile --setup --qr-file --clear-cache
-		--version -h --help'
+		-u --unset -l --list --init --write-profile --setup --qr-file --access-key-id
+		--secret-stdin --mfa-serial --mfa-device-name --seed-file --clear-cache --version
+		-h --help'
 	# Flags followed by a value of their own.
 	local value_flags=' -m --mfa-token --format --mfa-process -d --duration --session-duration
-		-r --region --role-arn --external-id --session-name --init --write-profile --qr-file '
+		-r --region --role-arn --external-id --session-name --init --write-profile --qr-file
+		--access-key-id --mfa-serial --mfa-device-name --seed-file '
 	value_flags=${value_flags//[[:space:]]/ }
 
 	local value_of='' value_prefix=''
@@ -97,7 +99,7 @@ _assume() {
 	--init) candidates=($shells) ;;
 	-r | --region) candidates=($regions) ;;
 	--write-profile) mapfile -t candidates < <(command assume --list-profiles 2>/dev/null) ;;
-	--qr-file)
+	--qr-file | --seed-file)
 		compopt -o filenames 2>/dev/null || true
 		mapfile -t candidates < <(compgen -f -- "$cur")
 		;;
@@ -128,15 +130,20 @@ _assume() {
 		return 0
 	fi
 
-	# Readline replaces only the text after the last COMP_WORDBREAKS character of the
-	# word, so the reply must not repeat what comes before it ("dev:" of "dev:admin").
+	# Readline replaces only the end of the word: the text bash passes as $2, which starts
+	# after the last COMP_WORDBREAKS character (or at it, for @ and $). The replies must not
+	# repeat what comes before it ("prod:" of "prod:readonly").
 	local typed=$value_prefix$cur strip='' j
-	for ((j = ${#typed} - 1; j >= 0; j--)); do
-		if [[ ${COMP_WORDBREAKS-} == *"${typed:j:1}"* ]]; then
-			strip=${typed:0:j+1}
-			break
-		fi
-	done
+	if [[ -n ${2+set} && $typed == *"$2" ]]; then
+		strip=${typed%"$2"}
+	else
+		for ((j = ${#typed} - 1; j >= 0; j--)); do
+			if [[ ${COMP_WORDBREAKS-} == *"${typed:j:1}"* ]]; then
+				strip=${typed:0:j+1}
+				break
+			fi
+		done
+	fi
 	if [[ -n $value_prefix || -n $strip ]]; then
 		for ((j = 0; j < ${#COMPREPLY[@]}; j++)); do
 			piece=$value_prefix${COMPREPLY[j]}

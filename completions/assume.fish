@@ -24,7 +24,8 @@ function __assume_wants_profile
         end
         switch $token
             case -m --mfa-token --format --mfa-process -d --duration --session-duration -r \
-                    --region --role-arn --external-id --session-name --init --write-profile --qr-file
+                    --region --role-arn --external-id --session-name --init --write-profile --qr-file \
+                    --access-key-id --mfa-serial --mfa-device-name --seed-file
                 set skip_value 1
             case '-*'
             case '*'
@@ -72,7 +73,12 @@ complete -c assume -n 'not __assume_after_dashdash' -l init -x -d 'print the she
 complete -c assume -n 'not __assume_after_dashdash' -l write-profile -x -d 'also write the credentials to the credentials file' \
     -a '(__assume_profiles)'
 complete -c assume -n 'not __assume_after_dashdash' -l setup -d 'guided set-up of PROFILE'
-complete -c assume -n 'not __assume_after_dashdash' -l qr-file -r -F -d 'save the MFA QR code as PNG'
+complete -c assume -n 'not __assume_after_dashdash' -l qr-file -r -F -d 'with --setup, save the QR code of a new MFA device'
+complete -c assume -n 'not __assume_after_dashdash' -l access-key-id -x -d 'with --setup, the access key ID of the IAM user'
+complete -c assume -n 'not __assume_after_dashdash' -l secret-stdin -d 'with --setup, read the secret access key from stdin'
+complete -c assume -n 'not __assume_after_dashdash' -l mfa-serial -x -d 'with --setup, the MFA device to use'
+complete -c assume -n 'not __assume_after_dashdash' -l mfa-device-name -x -d 'with --setup, the name of a new virtual MFA device'
+complete -c assume -n 'not __assume_after_dashdash' -l seed-file -r -F -d 'with --setup, save the secret of a new MFA device'
 complete -c assume -n 'not __assume_after_dashdash' -l clear-cache -d 'delete every cached session and role credential'
 complete -c assume -n 'not __assume_after_dashdash' -l version -d 'print the version'
 complete -c assume -n 'not __assume_after_dashdash' -s h -l help -d 'print help'

@@ -17,11 +17,14 @@ Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
     $flags = '-m', '--mfa-token', '--format', '--mfa-process', '-d', '--duration',
         '--session-duration', '-r', '--region', '--role-arn', '--external-id', '--session-name',
         '--no-session', '--refresh', '-u', '--unset', '-l', '--list', '--init',
-        '--write-profile', '--setup', '--qr-file', '--clear-cache', '--version', '-h', '--help'
+        '--write-profile', '--setup', '--qr-file', '--access-key-id', '--secret-stdin',
+        '--mfa-serial', '--mfa-device-name', '--seed-file', '--clear-cache', '--version', '-h',
+        '--help'
     # Flags followed by a value of their own.
     $valueFlags = '-m', '--mfa-token', '--format', '--mfa-process', '-d', '--duration',
         '--session-duration', '-r', '--region', '--role-arn', '--external-id', '--session-name',
-        '--init', '--write-profile', '--qr-file'
+        '--init', '--write-profile', '--qr-file', '--access-key-id', '--mfa-serial',
+        '--mfa-device-name', '--seed-file'
 
     # The function named assume shadows the binary: ask the application itself.
     $listProfiles = {

@@ -83,6 +83,16 @@ func bashWords(line, breaks string) []string {
 	return words
 }
 
+// readlineWord is the text readline replaces, which bash passes to the completion function as
+// $2: from the last break character (excluded, but for @ and $, which readline keeps) to the end.
+func readlineWord(line, breaks string) string {
+	i := strings.LastIndexAny(line, " \t\n"+breaks)
+	if i >= 0 && strings.ContainsRune("@$", rune(line[i])) && strings.ContainsRune(breaks, rune(line[i])) {
+		return line[i:]
+	}
+	return line[i+1:]
+}
+
 // bashQuote quotes s for a bash script.
 func bashQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
@@ -107,7 +117,7 @@ func bashCompleteWith(t *testing.T, env *shelltest.Env, line, breaks, extra stri
 		// The function bash would call: the one `complete -p assume` names.
 		`spec=$(complete -p assume)`,
 		`[[ $spec =~ -F\ ([^ ]+) ]] || { echo "no completion function: $spec" >&2; exit 1; }`,
-		`"${BASH_REMATCH[1]}" assume "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]-}"`,
+		`"${BASH_REMATCH[1]}" assume ` + bashQuote(readlineWord(line, breaks)) + ` "${COMP_WORDS[COMP_CWORD-1]-}"`,
 		`for r in ${COMPREPLY[@]+"${COMPREPLY[@]}"}; do printf '<%s>\n' "$r"; done`,
 	}, "\n")
 	res := env.Run(t, "bash", "--norc", "--noprofile", "-c", script)
@@ -207,13 +217,9 @@ func expectWords(t *testing.T, line string, got, want []string) {
 	}
 }
 
-// afterLastBreak is what bash's readline inserts for a match: the part after the last word
-// break character of the word being completed.
+// afterLastBreak is what bash's readline inserts for a match: the part from readlineWord on.
 func afterLastBreak(word, typed string) string {
-	if i := strings.LastIndexAny(typed, bashWordBreaks); i >= 0 {
-		return word[i+1:]
-	}
-	return word
+	return word[len(typed)-len(readlineWord(typed, bashWordBreaks)):]
 }
 
 // expectCompletions checks line against the candidates whose full text starts with typed.
@@ -271,20 +277,12 @@ func TestCompleteManyProfiles(t *testing.T) {
 // helpFlags reads the flags the binary documents in --help, short and long.
 func helpFlags(t *testing.T, env *shelltest.Env) []string {
 	t.Helper()
-	res := env.Run(t, bin.Path, "--help")
-	if res.ExitCode != 0 {
-		t.Fatalf("assume --help: exit %d: %s", res.ExitCode, res.Stderr)
-	}
 	var flags []string
-	re := regexp.MustCompile(`(?m)^\s+(?:(-[a-zA-Z]),\s+)?(--[a-z][a-z0-9-]*)`)
-	for _, m := range re.FindAllStringSubmatch(res.Stdout, -1) {
-		if m[1] != "" {
-			flags = append(flags, m[1])
+	for _, f := range env.HelpFlags(t) {
+		if f.Short != "" {
+			flags = append(flags, f.Short)
 		}
-		flags = append(flags, m[2])
-	}
-	if len(flags) < 10 {
-		t.Fatalf("found only %q in assume --help:\n%s", flags, res.Stdout)
+		flags = append(flags, f.Long)
 	}
 	return flags
 }
@@ -437,11 +435,17 @@ func TestShellcheck(t *testing.T) {
 }
 
 // TestScriptsAgree checks that the four scripts offer the same flags, formats and regions: the
-// lists are written out in each shell's language.
+// lists are written out in each shell's language. (The shells' tests check the flags against
+// the binary's --help; PowerShell's only through this.)
 func TestScriptsAgree(t *testing.T) {
 	region := regexp.MustCompile(`\b(?:[a-z]{2}|us-gov)-[a-z]+-\d\b`)
-	flag := regexp.MustCompile(`(?:^|[\s'(,{])(--?[a-z][a-z-]*)`)
-	fishFlag := regexp.MustCompile(`\s-([sl]) ([a-z][a-z-]*)`)
+	// Where each script lists its flags.
+	flagLists := map[string]*regexp.Regexp{
+		"assume.bash": regexp.MustCompile(`(?s)local flags='(.*?)'`),
+		"_assume":     regexp.MustCompile(`(?s)_arguments : (.*?)\n\n`),
+		"assume.ps1":  regexp.MustCompile(`(?s)\$flags = (.*?)\n\s*#`),
+	}
+	fishFlag := regexp.MustCompile(`(?m)^complete -c assume .*?\s-([sl]) ([a-z][a-z-]*)(?: -l ([a-z][a-z-]*))?`)
 	sets := map[string]map[string]bool{}
 	regionSets := map[string]string{}
 	for _, file := range []string{"assume.bash", "_assume", "assume.fish", "assume.ps1"} {
@@ -460,10 +464,17 @@ func TestScriptsAgree(t *testing.T) {
 				} else {
 					flags["--"+m[2]] = true
 				}
+				if m[3] != "" {
+					flags["--"+m[3]] = true
+				}
 			}
 		} else {
-			for _, m := range flag.FindAllStringSubmatch(string(src), -1) {
-				flags[m[1]] = true
+			m := flagLists[file].FindSubmatch(src)
+			if m == nil {
+				t.Fatalf("%s: the list of flags was not found", file)
+			}
+			for _, f := range shelltest.FlagsIn(string(m[1])) {
+				flags[f] = true
 			}
 		}
 		sets[file] = flags
@@ -487,6 +498,16 @@ func TestScriptsAgree(t *testing.T) {
 				t.Errorf("%s does not offer %s", file, f)
 			}
 		}
+		for f := range sets["assume.bash"] {
+			if !flags[f] {
+				t.Errorf("%s does not offer %s, which assume.bash offers", file, f)
+			}
+		}
+		for f := range flags {
+			if !sets["assume.bash"][f] {
+				t.Errorf("%s offers %s, which assume.bash does not", file, f)
+			}
+		}
 	}
 	for file := range sets {
 		src, _ := os.ReadFile(file)
@@ -495,5 +516,44 @@ func TestScriptsAgree(t *testing.T) {
 				t.Errorf("%s does not offer the format %s", file, f)
 			}
 		}
+	}
+}
+
+// TestValueFlags checks each script's list of the flags followed by a value (whose value is
+// not taken for a profile) against the flags --help shows as --name=VALUE.
+func TestValueFlags(t *testing.T) {
+	bin.Require(t)
+	env := shelltest.NewEnv(t, &bin, profiles)
+	want := strings.Join(shelltest.ValueFlags(env.HelpFlags(t)), " ")
+	lists := map[string]*regexp.Regexp{
+		"assume.bash": regexp.MustCompile(`(?s)local value_flags='(.*?)'`),
+		"assume.fish": regexp.MustCompile(`(?s)switch \$token\n\s*case (.*?)\n\s*set skip_value 1`),
+		"assume.ps1":  regexp.MustCompile(`(?s)\$valueFlags = (.*?)\n\n`),
+	}
+	for file, re := range lists {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := re.FindSubmatch(src)
+		if m == nil {
+			t.Fatalf("%s: the list of flags with a value was not found", file)
+		}
+		if got := strings.Join(shelltest.FlagsIn(string(m[1])), " "); got != want {
+			t.Errorf("%s: flags with a value\n got  %s\n want %s (from --help)", file, got, want)
+		}
+	}
+	// zsh: the _arguments specs say it, -m+ or --name=.
+	src, err := os.ReadFile("_assume")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zsh []string
+	for _, m := range regexp.MustCompile(`(?:^|[{,'\s])(--?[a-z][a-z0-9-]*)[+=]`).FindAllStringSubmatch(string(src), -1) {
+		zsh = append(zsh, m[1])
+	}
+	sort.Strings(zsh)
+	if got := strings.Join(zsh, " "); got != want {
+		t.Errorf("_assume: flags with a value\n got  %s\n want %s (from --help)", got, want)
 	}
 }

@@ -16,7 +16,8 @@ function assume {
     # Flags followed by a value of their own.
     $valueFlags = '-m', '--mfa-token', '--format', '--mfa-process', '-d', '--duration',
         '--session-duration', '-r', '--region', '--role-arn', '--external-id', '--session-name',
-        '--init', '--write-profile', '--qr-file'
+        '--init', '--write-profile', '--qr-file', '--access-key-id', '--mfa-serial',
+        '--mfa-device-name', '--seed-file'
 
     $arguments = [System.Collections.Generic.List[string]]::new()
     $passThrough = $false

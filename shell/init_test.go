@@ -275,3 +275,22 @@ func checkPowerShellBalanced(t *testing.T, name, src string) {
 		t.Fatalf("%s: %d brackets left open (%q)", name, len(stack), string(stack))
 	}
 }
+
+// TestPowerShellValueFlags: PowerShell drops a bare `--`, so its wrapper counts positional words
+// to put it back, skipping flag values; its list of flags with a value must match --help.
+func TestPowerShellValueFlags(t *testing.T) {
+	bin.Require(t)
+	env := shelltest.NewEnv(t, &bin, nil)
+	want := strings.Join(shelltest.ValueFlags(env.HelpFlags(t)), " ")
+	src, err := os.ReadFile("assume.ps1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)\$valueFlags = (.*?)\n\n`).FindSubmatch(src)
+	if m == nil {
+		t.Fatal("assume.ps1: $valueFlags not found")
+	}
+	if got := strings.Join(shelltest.FlagsIn(string(m[1])), " "); got != want {
+		t.Errorf("assume.ps1: flags with a value\n got  %s\n want %s (from --help)", got, want)
+	}
+}

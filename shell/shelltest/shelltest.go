@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"syscall"
@@ -246,4 +247,157 @@ func (e *Env) RequireListProfiles(t testing.TB) {
 		t.Fatalf("assume --list-profiles: exit %d: %s", res.ExitCode, res.Stderr)
 	}
 	t.Skipf("waiting for the CLI: assume --list-profiles exits %d: %s", res.ExitCode, strings.TrimSpace(res.Stderr))
+}
+
+// Terminal is a program running in a tmux pane: a real terminal, for what only a terminal
+// shows (pickers and prompts on /dev/tty, readline's own completion).
+type Terminal struct {
+	t      testing.TB
+	tmux   string
+	socket string
+}
+
+// StartTerminal runs argv in a new tmux server of its own, with exactly the sandbox's
+// environment (plus TERM=xterm), in a pane of 160x40.
+func (e *Env) StartTerminal(t testing.TB, argv ...string) *Terminal {
+	t.Helper()
+	tmux := RequireTool(t, "tmux")
+	socket := filepath.Join(e.Dir, "tmux.sock")
+	command := []string{"env", "-i"}
+	for _, v := range e.Vars {
+		if !strings.HasPrefix(v, "TERM=") {
+			command = append(command, v)
+		}
+	}
+	// No history file: nothing written when the shell exits.
+	command = append(command, "TERM=xterm", "HISTFILE=", "fish_history=")
+	command = append(command, argv...)
+	args := append([]string{"-S", socket, "-f", "/dev/null", "new-session", "-d", "-x", "160", "-y", "40", "--"}, command...)
+	cmd := exec.Command(tmux, args...)
+	cmd.Dir = e.Dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	term := &Terminal{t: t, tmux: tmux, socket: socket}
+	t.Cleanup(term.close)
+	return term
+}
+
+// close asks the shell to exit, so that it is done writing its files before the sandbox goes,
+// and waits for the tmux server to end; killing it is the last resort.
+func (tm *Terminal) close() {
+	run := func(args ...string) error {
+		return exec.Command(tm.tmux, append([]string{"-S", tm.socket}, args...)...).Run()
+	}
+	_ = run("send-keys", "C-c")
+	_ = run("send-keys", "-l", "exit")
+	_ = run("send-keys", "Enter")
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		if run("has-session") != nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = run("kill-server")
+}
+
+func (tm *Terminal) tmuxRun(args ...string) string {
+	tm.t.Helper()
+	out, err := exec.Command(tm.tmux, append([]string{"-S", tm.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		tm.t.Fatalf("tmux %q: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// Type types text as it is.
+func (tm *Terminal) Type(text string) {
+	tm.t.Helper()
+	tm.tmuxRun("send-keys", "-l", "--", text)
+}
+
+// Keys presses keys by their tmux names: Enter, Tab, Down, C-c.
+func (tm *Terminal) Keys(keys ...string) {
+	tm.t.Helper()
+	tm.tmuxRun(append([]string{"send-keys"}, keys...)...)
+}
+
+// Screen returns what the pane shows, its history included.
+func (tm *Terminal) Screen() string {
+	tm.t.Helper()
+	return tm.tmuxRun("capture-pane", "-p", "-J", "-S", "-200")
+}
+
+// WaitFor waits until the pane shows a line that matches re and returns its submatches. It
+// gives up after a minute: a guard against hanging, not a measure of speed.
+func (tm *Terminal) WaitFor(re *regexp.Regexp) []string {
+	tm.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		screen := tm.Screen()
+		if m := re.FindStringSubmatch(screen); m != nil {
+			return m
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the terminal never showed %q; it shows:\n%s", re, screen)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// HelpFlag is one flag documented by `assume --help`.
+type HelpFlag struct {
+	Short string // "-m", or empty
+	Long  string // "--mfa-token"
+	// TakesValue is true for a flag shown as --name=VALUE.
+	TakesValue bool
+}
+
+// HelpFlags reads the flags the binary documents in --help (hidden ones are not there).
+func (e *Env) HelpFlags(t testing.TB) []HelpFlag {
+	t.Helper()
+	res := e.Run(t, e.Bin.Path, "--help")
+	if res.ExitCode != 0 {
+		t.Fatalf("assume --help: exit %d: %s", res.ExitCode, res.Stderr)
+	}
+	var flags []HelpFlag
+	re := regexp.MustCompile(`(?m)^\s+(?:(-[a-zA-Z]),\s+)?(--[a-z][a-z0-9-]*)(=)?`)
+	for _, m := range re.FindAllStringSubmatch(res.Stdout, -1) {
+		flags = append(flags, HelpFlag{Short: m[1], Long: m[2], TakesValue: m[3] != ""})
+	}
+	if len(flags) < 10 {
+		t.Fatalf("found only %d flags in assume --help:\n%s", len(flags), res.Stdout)
+	}
+	return flags
+}
+
+// ValueFlags returns the short and long names of the flags that take a value, sorted.
+func ValueFlags(flags []HelpFlag) []string {
+	var names []string
+	for _, f := range flags {
+		if !f.TakesValue {
+			continue
+		}
+		if f.Short != "" {
+			names = append(names, f.Short)
+		}
+		names = append(names, f.Long)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// FlagsIn returns the flags written in src (words such as -m or --mfa-token), sorted and
+// without repeats.
+func FlagsIn(src string) []string {
+	seen := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?:^|[\s'(,{])(--?[a-z][a-z0-9-]*)`).FindAllStringSubmatch(src, -1) {
+		seen[m[1]] = true
+	}
+	names := make([]string, 0, len(seen))
+	for name := range seen {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }

@@ -1,0 +1,66 @@
+package shell_test
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/assume-cli/assume/shell/shelltest"
+)
+
+// interactive is how each shell starts interactively, without any rc file.
+var interactive = map[string][]string{
+	"bash": {"bash", "--norc", "--noprofile", "-i"},
+	"zsh":  {"zsh", "-f", "-i"},
+	"fish": {"fish", "--no-config", "-i"},
+}
+
+// setPrompt makes each shell's prompt "READY> ", to tell when it waits for a command.
+var setPrompt = map[string]string{
+	"bash": "PS1='READY> '",
+	"zsh":  "PS1='READY> '",
+	"fish": "function fish_prompt; echo -n 'READY> '; end",
+}
+
+// atPrompt matches a screen whose last line is the prompt, after what matches before.
+func atPrompt(before string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)` + before + `(?:.*\n)?READY>\s*\z`)
+}
+
+// TestWrapperPickerOnTerminal runs `assume` without a profile in an interactive shell on a real
+// terminal: the binary's picker must reach the terminal through the wrapper (nothing of it is
+// captured), and the profile picked must then be exported into that shell.
+func TestWrapperPickerOnTerminal(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(d.name, func(t *testing.T) {
+			shelltest.RequireTool(t, d.name)
+			bin.Require(t)
+			env := shelltest.NewEnv(t, &bin, []shelltest.Profile{staticProfile, otherProfile})
+			init := env.Run(t, bin.Path, "--init", d.name)
+			if init.ExitCode != 0 {
+				t.Fatalf("assume --init %s: exit %d: %s", d.name, init.ExitCode, init.Stderr)
+			}
+			path := env.WriteFile(t, "init."+d.name, init.Stdout)
+
+			term := env.StartTerminal(t, interactive[d.name]...)
+			term.Type(setPrompt[d.name] + "; source '" + path + "'; echo loaded")
+			term.Keys("Enter")
+			term.WaitFor(atPrompt(`\nloaded\n`))
+			term.Type("assume")
+			term.Keys("Enter")
+			term.WaitFor(regexp.MustCompile(`Profile:`))
+			// Type to filter, then take the one left.
+			term.Type(otherProfile.Name)
+			term.WaitFor(regexp.MustCompile(`(?m)^\W*` + otherProfile.Name + `\b`))
+			term.Keys("Enter")
+			// Typed ahead, the next line could reach the picker, which reads the terminal.
+			term.WaitFor(atPrompt(`Profile: ` + otherProfile.Name + `\n`))
+			term.Type(`echo "profile=$ASSUME_PROFILE key=$AWS_ACCESS_KEY_ID"`)
+			term.Keys("Enter")
+			m := term.WaitFor(regexp.MustCompile(`(?m)^profile=(\S*) key=(\S*)\s*$`))
+			if m[1] != otherProfile.Name || m[2] != otherProfile.AccessKeyID() {
+				t.Errorf("after picking %s: profile=%q key=%q, want %q %q\n%s", otherProfile.Name, m[1], m[2],
+					otherProfile.Name, otherProfile.AccessKeyID(), term.Screen())
+			}
+		})
+	}
+}
