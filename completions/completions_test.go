@@ -161,10 +161,9 @@ func fishQuote(s string) string {
 }
 
 // zshSetup is sourced by the zsh in the pseudo-terminal: it loads the completion system and the
-// integration, prints every match the completion adds and marks the end of a completion.
+// integration (zshLoad, unless told otherwise), prints every match the completion adds and marks
+// the end of a completion.
 const zshSetup = `PS1='' PROMPT='' RPROMPT=''
-autoload -Uz compinit && compinit -u -D
-eval "$(assume --init zsh)"
 %s
 compadd() {
   # Calls that only ask which words match are internal: no match is offered by them.
@@ -185,13 +184,24 @@ comppostfuncs=(assume_test_done)
 print -r -- '<<'ready'>>'
 `
 
+// zshLoad is how users load the integration: compinit in their .zshrc, then the eval.
+const zshLoad = `autoload -Uz compinit && compinit -u -D
+eval "$(assume --init zsh)"
+`
+
 func zshCompleteWith(t *testing.T, env *shelltest.Env, line, extra string) []string {
+	t.Helper()
+	return zshCompleteLoaded(t, env, line, zshLoad+extra)
+}
+
+// zshCompleteLoaded is zshCompleteWith with load instead of zshLoad.
+func zshCompleteLoaded(t *testing.T, env *shelltest.Env, line, load string) []string {
 	t.Helper()
 	driver, err := filepath.Abs(filepath.Join("testdata", "zsh-complete.zsh"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	setup := env.WriteFile(t, "zsh-setup.zsh", fmt.Sprintf(zshSetup, extra))
+	setup := env.WriteFile(t, "zsh-setup.zsh", fmt.Sprintf(zshSetup, load))
 	res := env.Run(t, "zsh", "-f", driver, setup, line)
 	if res.ExitCode != 0 || !strings.Contains(res.Stdout, "<<done>>") {
 		t.Fatalf("zsh completion of %q: exit %d\nstdout:\n%s\nstderr:\n%s", line, res.ExitCode, res.Stdout, res.Stderr)
@@ -555,5 +565,30 @@ func TestValueFlags(t *testing.T) {
 	sort.Strings(zsh)
 	if got := strings.Join(zsh, " "); got != want {
 		t.Errorf("_assume: flags with a value\n got  %s\n want %s (from --help)", got, want)
+	}
+}
+
+// TestCompleteZshLoading covers the other ways zsh users load a completion: the eval placed
+// before compinit runs (registered at the first prompt), and _assume as an autoloaded file
+// of $fpath, as packages install it.
+func TestCompleteZshLoading(t *testing.T) {
+	env := newEnv(t, "zsh", profiles)
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loads := map[string]string{
+		"eval before compinit": `eval "$(assume --init zsh)"
+autoload -Uz compinit && compinit -u -D
+`,
+		"fpath": `fpath=(` + dir + ` $fpath)
+autoload -Uz compinit && compinit -u -D
+`,
+	}
+	for name, load := range loads {
+		t.Run(name, func(t *testing.T) {
+			expectWords(t, "assume pr", zshCompleteLoaded(t, env, "assume pr", load), env.Names("pr"))
+			expectWords(t, "assume --format j", zshCompleteLoaded(t, env, "assume --format j", load), []string{"json"})
+		})
 	}
 }

@@ -51,13 +51,15 @@ function assume {
     for (; $i -lt $args.Count; $i++) {
         $arguments.Add([string]$args[$i])
     }
+    # Splatting takes an array.
+    $assumeArgs = $arguments.ToArray()
 
     if ($passThrough) {
-        & $assumeApp @arguments
+        & $assumeApp @assumeArgs
         return
     }
     # Only stdout is captured: prompts and errors still reach the terminal.
-    $assumeOut = & $assumeApp --format powershell @arguments
+    $assumeOut = & $assumeApp --format powershell @assumeArgs
     if ($LASTEXITCODE -ne 0) {
         return
     }

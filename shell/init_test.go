@@ -167,10 +167,10 @@ func TestPowerShellWrapper(t *testing.T) {
 		"Get-Command -Name assume -CommandType Application",
 		// Pass-through runs the binary without capturing anything.
 		"if ($passThrough) {",
-		"& $assumeApp @arguments",
+		"& $assumeApp @assumeArgs",
 		"return",
 		// Otherwise: the format made explicit, stdout captured, evaluated only on success.
-		"$assumeOut = & $assumeApp --format powershell @arguments",
+		"$assumeOut = & $assumeApp --format powershell @assumeArgs",
 		"if ($LASTEXITCODE -ne 0) {",
 		"return",
 		"Invoke-Expression -Command ($assumeOut | Out-String)",
