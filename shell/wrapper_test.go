@@ -32,9 +32,8 @@ type dialect struct {
 	loadFile, loadEval string
 	// options is put before loading: strict settings users have in their rc files.
 	options string
-	// set assigns and exports a variable; status prints "status=N" for the last command.
-	set    func(name, value string) string
-	status string
+	// set assigns and exports a variable.
+	set func(name, value string) string
 	// run runs a command and prints its status without tripping any errexit option.
 	run func(cmd string) string
 	// varNames prints the names of every shell variable, one a line.
