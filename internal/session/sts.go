@@ -25,52 +25,62 @@ type STS interface {
 // ClientFactory builds an STS client that signs with creds.
 type ClientFactory func(ctx context.Context, creds aws.CredentialsProvider) (STS, error)
 
-// Endpoint picks the STS endpoint the way the SDK documents it:
-// AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL, then the profile's endpoint_url,
-// unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true. Empty means AWS's own.
+// Endpoint is the STS endpoint for profile p (see ServiceEndpoint).
 func Endpoint(p *Profile) string {
-	if strings.EqualFold(os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true") {
+	profileEndpoint := ""
+	if p != nil {
+		profileEndpoint = p.Endpoint()
+	}
+	return ServiceEndpoint(os.Getenv, "STS", profileEndpoint)
+}
+
+// ServiceEndpoint picks a service's endpoint the way the SDK documents it:
+// AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL, then the profile's
+// endpoint_url, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true. Empty
+// means AWS's own.
+func ServiceEndpoint(getenv func(string) string, service, profileEndpoint string) string {
+	if strings.EqualFold(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true") {
 		return ""
 	}
-	if v := os.Getenv("AWS_ENDPOINT_URL_STS"); v != "" {
-		return v
+	return firstNonEmpty(getenv("AWS_ENDPOINT_URL_"+service), getenv("AWS_ENDPOINT_URL"), profileEndpoint)
+}
+
+// LoadAWSConfig is the SDK configuration for clients that sign with creds in
+// region (us-east-1 when empty). The SDK's default loader supplies retries,
+// AWS_CA_BUNDLE and the HTTP stack, but never credentials, the region or a
+// profile: those come only from the profile being resolved, so AWS_*
+// variables left by an earlier `assume` cannot sign a call.
+func LoadAWSConfig(ctx context.Context, creds aws.CredentialsProvider, region string, httpClient *http.Client) (aws.Config, error) {
+	if region == "" {
+		region = "us-east-1" // STS answers in every region; the global default.
 	}
-	if v := os.Getenv("AWS_ENDPOINT_URL"); v != "" {
-		return v
+	opts := []func(*config.LoadOptions) error{
+		config.WithRegion(region),
+		config.WithCredentialsProvider(creds),
+		// No shared files: the profile is already resolved.
+		config.WithSharedConfigFiles([]string{}),
+		config.WithSharedCredentialsFiles([]string{}),
 	}
-	if p != nil {
-		return p.Endpoint()
+	if httpClient != nil {
+		opts = append(opts, config.WithHTTPClient(httpClient))
 	}
-	return ""
+	// The SDK fails when AWS_PROFILE names a profile missing from the
+	// (deliberately empty) files.
+	os.Unsetenv("AWS_PROFILE")
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("setting up the AWS client: %w", err)
+	}
+	return cfg, nil
 }
 
 // NewClientFactory returns the factory for real STS clients in region, at
-// endpoint (empty: AWS's). The SDK's default loader still supplies retries,
-// AWS_CA_BUNDLE and the HTTP stack, but never credentials, the region or a
-// profile: those come only from the profile being resolved, so AWS_*
-// variables left by an earlier `assume` cannot sign the call.
+// endpoint (empty: AWS's).
 func NewClientFactory(region, endpoint string, httpClient *http.Client) ClientFactory {
 	return func(ctx context.Context, creds aws.CredentialsProvider) (STS, error) {
-		if region == "" {
-			region = "us-east-1" // STS answers in every region; the global default.
-		}
-		opts := []func(*config.LoadOptions) error{
-			config.WithRegion(region),
-			config.WithCredentialsProvider(creds),
-			// No shared files: the profile is already resolved, and an AWS_PROFILE
-			// left in the environment must not make loading fail or leak in.
-			config.WithSharedConfigFiles([]string{}),
-			config.WithSharedCredentialsFiles([]string{}),
-		}
-		if httpClient != nil {
-			opts = append(opts, config.WithHTTPClient(httpClient))
-		}
-		// The SDK fails when AWS_PROFILE names a profile missing from the
-		// (deliberately empty) files; the profile is already resolved here.
-		os.Unsetenv("AWS_PROFILE")
-		cfg, err := config.LoadDefaultConfig(ctx, opts...)
+		cfg, err := LoadAWSConfig(ctx, creds, region, httpClient)
 		if err != nil {
-			return nil, fmt.Errorf("setting up the STS client: %w", err)
+			return nil, err
 		}
 		return sts.NewFromConfig(cfg, func(o *sts.Options) {
 			if endpoint != "" {

@@ -5,14 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/assume-cli/assume/internal/session"
 )
 
 // IAM is the part of the IAM API the set-up calls.
@@ -39,27 +39,13 @@ type Clients func(ctx context.Context, keys aws.Credentials, region, profileEndp
 // earlier `assume`.
 func NewClients(getenv func(string) string, httpClient *http.Client) Clients {
 	return func(ctx context.Context, keys aws.Credentials, region, profileEndpoint string) (IAM, STS, error) {
-		if region == "" {
-			region = "us-east-1"
-		}
-		opts := []func(*config.LoadOptions) error{
-			config.WithRegion(region),
-			config.WithCredentialsProvider(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-				return keys, nil
-			})),
-			config.WithSharedConfigFiles([]string{}),
-			config.WithSharedCredentialsFiles([]string{}),
-		}
-		if httpClient != nil {
-			opts = append(opts, config.WithHTTPClient(httpClient))
-		}
-		// An AWS_PROFILE naming a profile that is not in the (deliberately empty) file list makes loading fail.
-		os.Unsetenv("AWS_PROFILE")
-		cfg, err := config.LoadDefaultConfig(ctx, opts...)
+		cfg, err := session.LoadAWSConfig(ctx, aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return keys, nil
+		}), region, httpClient)
 		if err != nil {
-			return nil, nil, fmt.Errorf("setting up the AWS clients: %w", err)
+			return nil, nil, err
 		}
-		iamEndpoint, stsEndpoint := Endpoint(getenv, "IAM", profileEndpoint), Endpoint(getenv, "STS", profileEndpoint)
+		iamEndpoint, stsEndpoint := session.ServiceEndpoint(getenv, "IAM", profileEndpoint), session.ServiceEndpoint(getenv, "STS", profileEndpoint)
 		iamClient := iam.NewFromConfig(cfg, func(o *iam.Options) {
 			if iamEndpoint != "" {
 				o.BaseEndpoint = aws.String(iamEndpoint)
@@ -72,15 +58,6 @@ func NewClients(getenv func(string) string, httpClient *http.Client) Clients {
 		})
 		return iamClient, stsClient, nil
 	}
-}
-
-// Endpoint picks a service's endpoint as the SDK documents it: AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL,
-// then the profile's endpoint_url, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true. Empty means AWS's own.
-func Endpoint(getenv func(string) string, service, profileEndpoint string) string {
-	if strings.EqualFold(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true") {
-		return ""
-	}
-	return firstNonEmpty(getenv("AWS_ENDPOINT_URL_"+service), getenv("AWS_ENDPOINT_URL"), profileEndpoint)
 }
 
 // apiCode returns the AWS error code of err ("AccessDenied"), or "" when err is not an API error.
