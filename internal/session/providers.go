@@ -33,12 +33,8 @@ func (p *SessionTokenProvider) Retrieve(ctx context.Context) (aws.Credentials, e
 	if p.Duration > 0 {
 		in.DurationSeconds = aws.Int32(int32(p.Duration / time.Second))
 	}
-	if p.Serial != "" {
-		code, err := p.Token(ctx, p.Serial)
-		if err != nil {
-			return aws.Credentials{}, err
-		}
-		in.SerialNumber, in.TokenCode = aws.String(p.Serial), aws.String(code)
+	if in.SerialNumber, in.TokenCode, err = mfaParams(ctx, p.Serial, p.Token); err != nil {
+		return aws.Credentials{}, err
 	}
 	out, err := client.GetSessionToken(ctx, in)
 	if err != nil {
@@ -80,12 +76,8 @@ func (p *AssumeRoleProvider) assume(ctx context.Context) (aws.Credentials, error
 	if p.Duration > 0 {
 		in.DurationSeconds = aws.Int32(int32(p.Duration / time.Second))
 	}
-	if p.Serial != "" {
-		code, err := p.Token(ctx, p.Serial)
-		if err != nil {
-			return aws.Credentials{}, err
-		}
-		in.SerialNumber, in.TokenCode = aws.String(p.Serial), aws.String(code)
+	if in.SerialNumber, in.TokenCode, err = mfaParams(ctx, p.Serial, p.Token); err != nil {
+		return aws.Credentials{}, err
 	}
 	out, err := client.AssumeRole(ctx, in)
 	if err != nil {
@@ -124,4 +116,17 @@ func signedClient(ctx context.Context, factory ClientFactory, signer aws.Credent
 		return nil, err
 	}
 	return factory(ctx, credentials.StaticCredentialsProvider{Value: creds})
+}
+
+// mfaParams are the SerialNumber and TokenCode of a call: nil without a
+// device, else the serial and a fresh code.
+func mfaParams(ctx context.Context, serial string, token TokenFunc) (*string, *string, error) {
+	if serial == "" {
+		return nil, nil, nil
+	}
+	code, err := token(ctx, serial)
+	if err != nil {
+		return nil, nil, err
+	}
+	return aws.String(serial), aws.String(code), nil
 }
