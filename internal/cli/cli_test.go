@@ -408,3 +408,17 @@ func TestProcessCredentialsAreCached(t *testing.T) {
 		t.Fatal("an edited profile was served from the cache")
 	}
 }
+
+func TestListShowsWhereSSOAndWebIdentityComeFrom(t *testing.T) {
+	h := newHarness(t)
+	write(t, filepath.Join(h.dir, "config"), "[profile legacy]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 1\nsso_role_name = r\n\n"+
+		"[profile ci]\nrole_arn = arn:aws:iam::1:role/ci\nweb_identity_token_file = /var/run/secrets/token.jwt\n")
+	if code := h.run("-l"); code != 0 {
+		t.Fatalf("exit %d: %s", code, h.stderr())
+	}
+	for _, want := range []string{"https://corp.awsapps.com/start", "token token.jwt"} {
+		if !strings.Contains(h.stdout(), want) {
+			t.Errorf("-l lacks %q:\n%s", want, h.stdout())
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -85,6 +86,10 @@ func describe(profiles session.Lookup, name string) profileRow {
 		row.Source = p.CredentialSource
 	case p.SSOSession != "":
 		row.Source = "sso-session " + p.SSOSession
+	case p.SSOStartURL != "":
+		row.Source = p.SSOStartURL
+	case p.WebIdentityTokenFile != "":
+		row.Source = "token " + filepath.Base(p.WebIdentityTokenFile)
 	}
 	if s := p.MFA(); s != "" {
 		row.MFA = "yes"
