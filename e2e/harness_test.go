@@ -299,7 +299,40 @@ func (r *recorder) stsCalls(t testing.TB) []stsCall {
 }
 
 func parseRecording(raw []byte) ([]stsCall, error) {
-	var calls []stsCall
+	reqs, err := parseRecordedRequests(raw, "sts")
+	if err != nil {
+		return nil, err
+	}
+	calls := make([]stsCall, 0, len(reqs))
+	for _, r := range reqs {
+		p := r.Params
+		calls = append(calls, stsCall{
+			Action:          p.Get("Action"),
+			SerialNumber:    p.Get("SerialNumber"),
+			TokenCode:       p.Get("TokenCode"),
+			DurationSeconds: p.Get("DurationSeconds"),
+			RoleArn:         p.Get("RoleArn"),
+			RoleSessionName: p.Get("RoleSessionName"),
+			ExternalID:      p.Get("ExternalId"),
+			SigningKeyID:    r.SigningKeyID,
+			SecurityToken:   r.SecurityToken,
+			Params:          p,
+		})
+	}
+	return calls, nil
+}
+
+// signedRequest is one recorded request to a service, decoded.
+type signedRequest struct {
+	SigningKeyID  string // the access key id in the Authorization header
+	SecurityToken string // the X-Amz-Security-Token header
+	Params        url.Values
+}
+
+// parseRecordedRequests returns the recorded requests signed for service
+// ("sts", "iam"), in order, with query and form parameters merged.
+func parseRecordedRequests(raw []byte, service string) ([]signedRequest, error) {
+	var out []signedRequest
 	sc := bufio.NewScanner(bytes.NewReader(raw))
 	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
 	for sc.Scan() {
@@ -316,8 +349,8 @@ func parseRecording(raw []byte) ([]stsCall, error) {
 			headers[strings.ToLower(k)] = v
 		}
 		m := credentialScope.FindStringSubmatch(headers["authorization"])
-		if m == nil || m[2] != "sts" {
-			continue // unsigned, or another service (IAM set-up)
+		if m == nil || m[2] != service {
+			continue // unsigned, or another service
 		}
 		params := url.Values{}
 		if u, err := url.Parse(req.URL); err == nil {
@@ -336,26 +369,15 @@ func parseRecording(raw []byte) ([]stsCall, error) {
 			}
 			form, err := url.ParseQuery(string(body))
 			if err != nil {
-				return nil, fmt.Errorf("recorded STS body %q: %w", body, err)
+				return nil, fmt.Errorf("recorded %s body %q: %w", service, body, err)
 			}
 			for k, vs := range form {
 				params[k] = append(params[k], vs...)
 			}
 		}
-		calls = append(calls, stsCall{
-			Action:          params.Get("Action"),
-			SerialNumber:    params.Get("SerialNumber"),
-			TokenCode:       params.Get("TokenCode"),
-			DurationSeconds: params.Get("DurationSeconds"),
-			RoleArn:         params.Get("RoleArn"),
-			RoleSessionName: params.Get("RoleSessionName"),
-			ExternalID:      params.Get("ExternalId"),
-			SigningKeyID:    m[1],
-			SecurityToken:   headers["x-amz-security-token"],
-			Params:          params,
-		})
+		out = append(out, signedRequest{SigningKeyID: m[1], SecurityToken: headers["x-amz-security-token"], Params: params})
 	}
-	return calls, sc.Err()
+	return out, sc.Err()
 }
 
 // only returns the calls of one action.

@@ -1,10 +1,7 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -61,39 +58,13 @@ func (r *recorder) iamCalls(t *testing.T) []iamCall {
 	if err != nil {
 		t.Fatalf("moto recorder download-recording: %v", err)
 	}
-	var calls []iamCall
-	sc := bufio.NewScanner(bytes.NewReader(raw))
-	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
-	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		var req recordedRequest
-		if err := json.Unmarshal(line, &req); err != nil {
-			t.Fatalf("recording line: %v", err)
-		}
-		var auth string
-		for k, v := range req.Headers {
-			if strings.EqualFold(k, "authorization") {
-				auth = v
-			}
-		}
-		m := credentialScope.FindStringSubmatch(auth)
-		if m == nil || m[2] != "iam" || req.Body == nil {
-			continue
-		}
-		body := []byte(*req.Body)
-		if req.BodyEncoded {
-			if body, err = base64.StdEncoding.DecodeString(*req.Body); err != nil {
-				t.Fatalf("recorded body is not base64: %v", err)
-			}
-		}
-		params, err := url.ParseQuery(string(body))
-		if err != nil {
-			t.Fatalf("recorded IAM body %q: %v", body, err)
-		}
-		calls = append(calls, iamCall{Action: params.Get("Action"), SigningKeyID: m[1], Params: params})
+	reqs, err := parseRecordedRequests(raw, "iam")
+	if err != nil {
+		t.Fatalf("parse moto recording: %v", err)
+	}
+	calls := make([]iamCall, 0, len(reqs))
+	for _, r := range reqs {
+		calls = append(calls, iamCall{Action: r.Params.Get("Action"), SigningKeyID: r.SigningKeyID, Params: r.Params})
 	}
 	return calls
 }
