@@ -273,13 +273,16 @@ type stsCall struct {
 	SigningKeyID string
 	// SecurityToken is the X-Amz-Security-Token header: set when temporary credentials signed.
 	SecurityToken string
-	Params        url.Values
+	// Attempts is how many HTTP requests the SDK sent for this one call: more than 1 when its
+	// retryer resent it after a network error or a 5xx.
+	Attempts int
+	Params   url.Values
 }
 
 func (c stsCall) String() string {
-	return fmt.Sprintf("%s{serial=%q code=%q duration=%q role=%q session=%q external=%q key=%q token=%t}",
+	return fmt.Sprintf("%s{serial=%q code=%q duration=%q role=%q session=%q external=%q key=%q token=%t attempts=%d}",
 		c.Action, c.SerialNumber, c.TokenCode, c.DurationSeconds, c.RoleArn, c.RoleSessionName,
-		c.ExternalID, c.SigningKeyID, c.SecurityToken != "")
+		c.ExternalID, c.SigningKeyID, c.SecurityToken != "", c.Attempts)
 }
 
 var credentialScope = regexp.MustCompile(`Credential=([^/,\s]+)/[^/]*/[^/]*/([^/]+)/aws4_request`)
@@ -304,9 +307,20 @@ func parseRecording(raw []byte) ([]stsCall, error) {
 		return nil, err
 	}
 	calls := make([]stsCall, 0, len(reqs))
+	invocations := map[string]int{} // SDK invocation id → index in calls
 	for _, r := range reqs {
+		// A retry is the same call sent again (same invocation id): the tests count calls the
+		// program made, not requests a flaky network caused.
+		if i, seen := invocations[r.InvocationID]; seen && r.InvocationID != "" {
+			calls[i].Attempts++
+			continue
+		}
+		if r.InvocationID != "" {
+			invocations[r.InvocationID] = len(calls)
+		}
 		p := r.Params
 		calls = append(calls, stsCall{
+			Attempts:        1,
 			Action:          p.Get("Action"),
 			SerialNumber:    p.Get("SerialNumber"),
 			TokenCode:       p.Get("TokenCode"),
@@ -326,7 +340,10 @@ func parseRecording(raw []byte) ([]stsCall, error) {
 type signedRequest struct {
 	SigningKeyID  string // the access key id in the Authorization header
 	SecurityToken string // the X-Amz-Security-Token header
-	Params        url.Values
+	// InvocationID is the amz-sdk-invocation-id header, which AWS SDKs and the AWS CLI keep
+	// across the retries of one call.
+	InvocationID string
+	Params       url.Values
 }
 
 // parseRecordedRequests returns the recorded requests signed for service
@@ -375,7 +392,12 @@ func parseRecordedRequests(raw []byte, service string) ([]signedRequest, error) 
 				params[k] = append(params[k], vs...)
 			}
 		}
-		out = append(out, signedRequest{SigningKeyID: m[1], SecurityToken: headers["x-amz-security-token"], Params: params})
+		out = append(out, signedRequest{
+			SigningKeyID:  m[1],
+			SecurityToken: headers["x-amz-security-token"],
+			InvocationID:  headers["amz-sdk-invocation-id"],
+			Params:        params,
+		})
 	}
 	return out, sc.Err()
 }
