@@ -21,8 +21,7 @@ function assume --description 'Export AWS credentials for a profile into this sh
     set -l __assume_out (command assume --format fish $argv)
     or return $status
     if set -q __assume_out[1]
-        # The status of the last statement means nothing (`set -e` of an absent variable
-        # is 4): the binary's own status, 0, is the result.
+        # The binary succeeded: that, not the last statement, is the result.
         string join \n -- $__assume_out | source
     end
     return 0

@@ -133,14 +133,14 @@ func EnvFor(c Credentials) Env {
 	return e
 }
 
-// UnsetEnv removes every variable assume sets (the --unset output), plus
-// AWS_SECURITY_TOKEN, the legacy alias of the session token. AWS_PROFILE and
-// AWS_DEFAULT_PROFILE are not touched: assume only ever removes them, so any
-// value they hold now was chosen by the user afterwards.
+// UnsetEnv is the --unset output: every variable an export sets or removes
+// (CLI.md "Variables"), so the shell ends as if assume had never run there,
+// with neither keys nor a profile variable left to mix.
 func UnsetEnv() Env {
 	return Env{Unset: []string{
 		varAccessKeyID, varSecretAccessKey, varSessionToken, varSecurityToken,
 		varExpiration, varRegion, varDefaultRegion, varAssumeProfile,
+		varProfile, varDefaultProfile,
 	}}
 }
 

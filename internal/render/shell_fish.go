@@ -2,9 +2,12 @@ package render
 
 import "bytes"
 
-// fishShell writes `set -gx NAME VALUE;` and `set -e -g NAME;`. The trailing
-// semicolon keeps the statements apart when `eval (assume …)` joins the lines
-// of the command substitution with spaces.
+// fishShell writes `set -gx NAME VALUE;` and
+// `if set -q -g NAME; set -e -g NAME; end;`. The trailing semicolon keeps the
+// statements apart when `eval (assume …)` joins the lines of the command
+// substitution with spaces. A bare `set -e` of an absent variable has status
+// 4, which would fail `assume … | source; and aws …`; the guarded form ends
+// with status 0.
 type fishShell struct{}
 
 func (fishShell) export(b *bytes.Buffer, name, value string) error {
@@ -17,9 +20,11 @@ func (fishShell) export(b *bytes.Buffer, name, value string) error {
 }
 
 func (fishShell) unset(b *bytes.Buffer, name string) {
-	b.WriteString("set -e -g ")
+	b.WriteString("if set -q -g ")
 	b.WriteString(name)
-	b.WriteString(";\n")
+	b.WriteString("; set -e -g ")
+	b.WriteString(name)
+	b.WriteString("; end;\n")
 }
 
 // writeFishWord quotes value as one fish word.

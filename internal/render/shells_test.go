@@ -234,6 +234,34 @@ func TestShellRoundTripHostile(t *testing.T) {
 	}
 }
 
+// TestShellOutputSucceeds evaluates Export and Unset in a shell where none of
+// the variables is set: the statements must end with status 0, so that
+// `eval "$(assume …)" && …` and `assume … | source; and …` go on.
+func TestShellOutputSucceeds(t *testing.T) {
+	for _, run := range shellRuns {
+		t.Run(run.String(), func(t *testing.T) {
+			bin := needShell(t, run.bin)
+			for _, c := range []Credentials{sessionCreds, staticCreds} {
+				var script bytes.Buffer
+				if err := Export(&script, run.format, c); err != nil {
+					t.Fatal(err)
+				}
+				got := evalInShell(t, run, bin, "C.UTF-8", script.Bytes())
+				if got["AWS_ACCESS_KEY_ID"] != c.AccessKeyID {
+					t.Errorf("export: AWS_ACCESS_KEY_ID = %q, want %q", got["AWS_ACCESS_KEY_ID"], c.AccessKeyID)
+				}
+			}
+			var script bytes.Buffer
+			if err := Unset(&script, run.format); err != nil {
+				t.Fatal(err)
+			}
+			if got := evalInShell(t, run, bin, "C.UTF-8", script.Bytes()); got["AWS_ACCESS_KEY_ID"] != "" {
+				t.Errorf("unset left AWS_ACCESS_KEY_ID = %q", got["AWS_ACCESS_KEY_ID"])
+			}
+		})
+	}
+}
+
 func TestShellUnsetAndExport(t *testing.T) {
 	// The real statements: after Export the child sees exactly EnvFor's
 	// variables and none of those it removes; after Unset none of them.
@@ -244,7 +272,7 @@ func TestShellUnsetAndExport(t *testing.T) {
 				var script bytes.Buffer
 				// Start with every variable set, stale, to see which survive.
 				var stale Env
-				for _, name := range append(UnsetEnv().Unset, "AWS_PROFILE", "AWS_DEFAULT_PROFILE") {
+				for _, name := range UnsetEnv().Unset {
 					stale.Set = append(stale.Set, Var{name, "stale"})
 				}
 				if err := WriteEnv(&script, run.format, stale); err != nil {

@@ -1,8 +1,10 @@
-set -e -g AWS_ACCESS_KEY_ID;
-set -e -g AWS_SECRET_ACCESS_KEY;
-set -e -g AWS_SESSION_TOKEN;
-set -e -g AWS_SECURITY_TOKEN;
-set -e -g AWS_CREDENTIAL_EXPIRATION;
-set -e -g AWS_REGION;
-set -e -g AWS_DEFAULT_REGION;
-set -e -g ASSUME_PROFILE;
+if set -q -g AWS_ACCESS_KEY_ID; set -e -g AWS_ACCESS_KEY_ID; end;
+if set -q -g AWS_SECRET_ACCESS_KEY; set -e -g AWS_SECRET_ACCESS_KEY; end;
+if set -q -g AWS_SESSION_TOKEN; set -e -g AWS_SESSION_TOKEN; end;
+if set -q -g AWS_SECURITY_TOKEN; set -e -g AWS_SECURITY_TOKEN; end;
+if set -q -g AWS_CREDENTIAL_EXPIRATION; set -e -g AWS_CREDENTIAL_EXPIRATION; end;
+if set -q -g AWS_REGION; set -e -g AWS_REGION; end;
+if set -q -g AWS_DEFAULT_REGION; set -e -g AWS_DEFAULT_REGION; end;
+if set -q -g ASSUME_PROFILE; set -e -g ASSUME_PROFILE; end;
+if set -q -g AWS_PROFILE; set -e -g AWS_PROFILE; end;
+if set -q -g AWS_DEFAULT_PROFILE; set -e -g AWS_DEFAULT_PROFILE; end;
