@@ -178,13 +178,13 @@ func statuses(t *testing.T, out string) []int {
 	return codes
 }
 
-// setVars are the variables assume sets (CLI.md), which -u clears.
+// setVars are the variables assume sets (CLI.md).
 var setVars = []string{
 	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
 	"AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION", "ASSUME_PROFILE",
 }
 
-// credentialVars are every variable assume sets or clears (CLI.md).
+// credentialVars are every variable assume sets or clears (CLI.md), which -u clears.
 var credentialVars = append(append([]string(nil), setVars...), "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 
 func TestWrapperExportsStaticProfile(t *testing.T) {
@@ -314,7 +314,8 @@ func TestWrapperPassesThrough(t *testing.T) {
 func TestWrapperUnset(t *testing.T) {
 	forEachShell(t, func(t *testing.T, sc shellCase) {
 		lines := []string{sc.d.run("assume static-profile"), envDump}
-		lines = append(lines, sc.d.set("AWS_SESSION_TOKEN", "token"), sc.d.set("AWS_SECURITY_TOKEN", "token"))
+		lines = append(lines, sc.d.set("AWS_SESSION_TOKEN", "token"), sc.d.set("AWS_SECURITY_TOKEN", "token"),
+			sc.d.set("AWS_PROFILE", "p"), sc.d.set("AWS_DEFAULT_PROFILE", "p"))
 		lines = append(lines, sc.d.run("assume -u"), envDump)
 		res := sc.run(t, lines...)
 		if res.ExitCode != 0 {
@@ -327,7 +328,7 @@ func TestWrapperUnset(t *testing.T) {
 		if dumps[0]["AWS_ACCESS_KEY_ID"] != staticProfile.AccessKeyID() {
 			t.Fatalf("assume static-profile did not export the keys: %q", dumps[0]["AWS_ACCESS_KEY_ID"])
 		}
-		for _, name := range setVars {
+		for _, name := range credentialVars {
 			if value, ok := dumps[1][name]; ok {
 				t.Errorf("after assume -u, %s is still set to %q", name, value)
 			}
