@@ -220,9 +220,13 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 			b.setHow(top, "role")
 		}
 	case src != nil:
-		// Role chaining: the signer holds temporary credentials.
-		if d > ChainedRoleLimit {
-			return nil, &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("it is assumed with temporary credentials from %q (role chaining), which STS limits to 1 hour, and %s was asked for; use --duration 1h or less", src.Name, ShortDuration(d))}
+		// Role chaining: the signer holds temporary credentials, and STS
+		// caps the role at 1 hour. Said before any call, except for a
+		// credential_process, which may print long-term keys (from a
+		// password manager, say): it is checked once it has run.
+		chainLimit := &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("it is assumed with temporary credentials from %q (role chaining), which STS limits to 1 hour, and %s was asked for; use --duration 1h or less", src.Name, ShortDuration(d))}
+		if d > ChainedRoleLimit && src.Kind != KindProcess {
+			return nil, chainLimit
 		}
 		signer, err := b.build(ctx, src, false)
 		if err != nil {
@@ -234,6 +238,9 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 			signerKey = c.Key
 		} else {
 			signerKey = "profile|" + src.Name + "|" + src.AccessKeyID
+		}
+		if d > ChainedRoleLimit {
+			ar.Signer = longTermOnly{signer, chainLimit}
 		}
 		if p.MFASerial != "" {
 			ar.Serial, ar.Token = p.MFASerial, b.tokens(p)
@@ -252,6 +259,24 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 	}
 	key := strings.Join([]string{"role", signerKey, p.RoleARN, p.ExternalID, p.RoleSessionName, fmt.Sprint(int64(d / time.Second)), ar.Serial}, "|")
 	return b.cached(key, p.Name, "role", ar, top), nil
+}
+
+// longTermOnly hands on its provider's credentials only when they are
+// long-term (no session token); temporary ones get err instead.
+type longTermOnly struct {
+	aws.CredentialsProvider
+	err error
+}
+
+func (l longTermOnly) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	c, err := l.CredentialsProvider.Retrieve(ctx)
+	if err != nil {
+		return aws.Credentials{}, err
+	}
+	if c.SessionToken != "" {
+		return aws.Credentials{}, l.err
+	}
+	return c, nil
 }
 
 func (b *builder) setHow(top bool, how string) {

@@ -414,6 +414,37 @@ func TestRoleOverCredentialProcessWithMFA(t *testing.T) {
 	}
 }
 
+// A credential_process that prints long-term keys (from a password manager,
+// say) is not role chaining: a role over it with MFA may last longer than
+// 1 hour, up to the role's own maximum.
+func TestRoleOverCredentialProcessWithLongTermKeys(t *testing.T) {
+	e := newSourcesEnv(t)
+	keys := aws.Credentials{AccessKeyID: srcUserKey, SecretAccessKey: srcUserSecret}
+	script, counter := e.processScript(t, "vault", processJSON(keys), 0)
+	e.writeConfig(t, fmt.Sprintf("[profile vault]\ncredential_process = %s\n\n[profile admin]\nrole_arn = %s\nsource_profile = vault\nmfa_serial = %s\n",
+		script, mfaRoleARN, srcSerial))
+
+	r, err := e.get(t, "admin", srcCode, func(o *session.Options) { o.Duration = 3 * time.Hour })
+	if err != nil {
+		t.Fatalf("assume admin -d 3h: %v", err)
+	}
+	calls := e.sts.Calls()
+	if len(calls) != 1 {
+		t.Fatalf("STS calls %+v, want one AssumeRole", calls)
+	}
+	c := calls[0]
+	if c.Action != "AssumeRole" || c.DurationSeconds != "10800" || c.SerialNumber != srcSerial || c.TokenCode != srcCode || c.AccessKeyID != srcUserKey {
+		t.Fatalf("call = %+v, want AssumeRole for 3 h with the role's MFA, signed by the process's keys", c)
+	}
+	if left := time.Until(r.Credentials.Expires); left < 2*time.Hour+50*time.Minute || left > 3*time.Hour {
+		t.Errorf("credentials last %v, want 3 h", left)
+	}
+	if runs(t, counter) != 1 {
+		t.Errorf("the process ran %d times, want 1", runs(t, counter))
+	}
+	checkBash(t, evalBash(t, "admin", r.Credentials, ""), "admin", r.Credentials)
+}
+
 // ---------------------------------------------------------------------------------------------
 // SSO
 
