@@ -78,7 +78,7 @@ func Get(ctx context.Context, p *Profile, o Options) (Result, error) {
 
 func checkDurations(p *Profile, o Options) error {
 	if d := o.SessionDuration; d != 0 && (d < MinDuration || d > MaxSessionDuration) {
-		return &UsageError{Msg: fmt.Sprintf("--session-duration %s is outside STS's limits: use 15m to 36h", d)}
+		return &UsageError{Msg: fmt.Sprintf("--session-duration %s is outside STS's limits: use 15m to 36h", asTyped(d))}
 	}
 	if d := o.Duration; d != 0 {
 		limit := MaxRoleDuration
@@ -86,7 +86,7 @@ func checkDurations(p *Profile, o Options) error {
 			limit = MaxSessionDuration
 		}
 		if d < MinDuration || d > limit {
-			return &UsageError{Msg: fmt.Sprintf("--duration %s is outside STS's limits for profile %q: use 15m to %s", d, p.Name, ShortDuration(limit))}
+			return &UsageError{Msg: fmt.Sprintf("--duration %s is outside STS's limits for profile %q: use 15m to %s", asTyped(d), p.Name, ShortDuration(limit))}
 		}
 	}
 	return nil
@@ -355,6 +355,15 @@ func ShortDuration(d time.Duration) string {
 		return fmt.Sprintf("%dh", h)
 	}
 	return fmt.Sprintf("%dh%dm", h, m)
+}
+
+// asTyped prints a duration the way a person gives it: 13h, 90m, else
+// exactly (10s, 1h0m30s), so a refused value is never rounded into a valid one.
+func asTyped(d time.Duration) string {
+	if d%time.Minute == 0 && d > 0 {
+		return ShortDuration(d)
+	}
+	return d.String()
 }
 
 // profileFingerprint joins a profile's settings in a fixed order.
