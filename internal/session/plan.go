@@ -239,8 +239,12 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 		} else {
 			signerKey = "profile|" + src.Name + "|" + src.AccessKeyID
 		}
-		if d > ChainedRoleLimit {
-			ar.Signer = longTermOnly{signer, chainLimit}
+		if src.Kind == KindProcess {
+			ps := processSigner{CredentialsProvider: signer, longTerm: func() { b.setHow(top, "role from long-term keys of "+src.Name) }}
+			if d > ChainedRoleLimit {
+				ps.temporary = chainLimit
+			}
+			ar.Signer = ps
 		}
 		if p.MFASerial != "" {
 			ar.Serial, ar.Token = p.MFASerial, b.tokens(p)
@@ -261,20 +265,25 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 	return b.cached(key, p.Name, "role", ar, top), nil
 }
 
-// longTermOnly hands on its provider's credentials only when they are
-// long-term (no session token); temporary ones get err instead.
-type longTermOnly struct {
+// processSigner passes on what a credential_process printed, which may be
+// temporary credentials (role chaining) or long-term keys: with temporary
+// ones it fails with the error temporary when that is set; long-term keys
+// call longTerm.
+type processSigner struct {
 	aws.CredentialsProvider
-	err error
+	temporary error
+	longTerm  func()
 }
 
-func (l longTermOnly) Retrieve(ctx context.Context) (aws.Credentials, error) {
-	c, err := l.CredentialsProvider.Retrieve(ctx)
+func (s processSigner) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	c, err := s.CredentialsProvider.Retrieve(ctx)
 	if err != nil {
 		return aws.Credentials{}, err
 	}
-	if c.SessionToken != "" {
-		return aws.Credentials{}, l.err
+	if c.SessionToken == "" {
+		s.longTerm()
+	} else if s.temporary != nil {
+		return aws.Credentials{}, s.temporary
 	}
 	return c, nil
 }

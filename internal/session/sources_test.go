@@ -442,6 +442,9 @@ func TestRoleOverCredentialProcessWithLongTermKeys(t *testing.T) {
 	if runs(t, counter) != 1 {
 		t.Errorf("the process ran %d times, want 1", runs(t, counter))
 	}
+	if r.How != "role from long-term keys of vault" {
+		t.Errorf("how = %q, want it to say the keys are long-term (not chaining)", r.How)
+	}
 	checkBash(t, evalBash(t, "admin", r.Credentials, ""), "admin", r.Credentials)
 }
 
