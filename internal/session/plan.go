@@ -224,9 +224,12 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 		// caps the role at 1 hour. Said before any call, except for a
 		// credential_process, which may print long-term keys (from a
 		// password manager, say): it is checked once it has run.
-		chainLimit := &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("it is assumed with temporary credentials from %q (role chaining), which STS limits to 1 hour, and %s was asked for; use --duration 1h or less", src.Name, ShortDuration(d))}
-		if d > ChainedRoleLimit && src.Kind != KindProcess {
-			return nil, chainLimit
+		var chainLimit error
+		if d > ChainedRoleLimit {
+			chainLimit = &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("it is assumed with temporary credentials from %q (role chaining), which STS limits to 1 hour, and %s was asked for; use --duration 1h or less", src.Name, ShortDuration(d))}
+			if src.Kind != KindProcess {
+				return nil, chainLimit
+			}
 		}
 		signer, err := b.build(ctx, src, false)
 		if err != nil {
@@ -240,11 +243,8 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 			signerKey = "profile|" + src.Name + "|" + src.AccessKeyID
 		}
 		if src.Kind == KindProcess {
-			ps := processSigner{CredentialsProvider: signer, longTerm: func() { b.setHow(top, "role from long-term keys of "+src.Name) }}
-			if d > ChainedRoleLimit {
-				ps.temporary = chainLimit
-			}
-			ar.Signer = ps
+			ar.Signer = processSigner{CredentialsProvider: signer, temporary: chainLimit,
+				longTerm: func() { b.setHow(top, "role from long-term keys of "+src.Name) }}
 		}
 		if p.MFASerial != "" {
 			ar.Serial, ar.Token = p.MFASerial, b.tokens(p)
@@ -366,7 +366,7 @@ func ShortDuration(d time.Duration) string {
 	return fmt.Sprintf("%dh%dm", h, m)
 }
 
-// asTyped prints a duration the way a person gives it: 13h, 90m, else
+// asTyped prints a duration the way a person gives it: 13h, 1h30m, else
 // exactly (10s, 1h0m30s), so a refused value is never rounded into a valid one.
 func asTyped(d time.Duration) string {
 	if d%time.Minute == 0 && d > 0 {
