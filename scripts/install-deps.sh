@@ -2,7 +2,9 @@
 # Installs what the test suite needs, and only what is missing: safe to run again and again.
 # Everything it says goes to stderr, so callers may use its stdout freely.
 #
-# Debian packages: zsh fish oathtool tmux shellcheck hyperfine.
+# Debian packages: zsh fish oathtool tmux shellcheck hyperfine (shells and terminal tests);
+# busybox ksh mksh (POSIX shells that evaluate the sh format); chromium (the console sign-in's
+# browser); gnome-keyring dbus libsecret-tools pass (the keyring backends' tests).
 # Preinstalled on the project's machines: python3, moto_server (Python moto with its server extra), aws (CLI).
 # Go tools: staticcheck, into the project-local .cache/bin (git-ignored).
 set -euo pipefail
@@ -32,12 +34,15 @@ failed=0
 
 # --- Debian packages -------------------------------------------------------
 missing_packages=()
-for tool in zsh fish oathtool tmux shellcheck hyperfine; do
+# Each entry is TOOL:PACKAGE (the command that must exist, and the Debian package that has it).
+for entry in zsh:zsh fish:fish oathtool:oathtool tmux:tmux shellcheck:shellcheck hyperfine:hyperfine \
+	busybox:busybox ksh:ksh mksh:mksh chromium:chromium \
+	gnome-keyring-daemon:gnome-keyring dbus-run-session:dbus secret-tool:libsecret-tools pass:pass gpg:gnupg; do
+	tool=${entry%%:*}
 	if command -v "$tool" >/dev/null 2>&1; then
 		say "$tool: present"
 	else
-		# Each tool's Debian package has the tool's own name.
-		missing_packages+=("$tool")
+		missing_packages+=("${entry#*:}")
 	fi
 done
 if ((${#missing_packages[@]} > 0)); then
