@@ -133,7 +133,7 @@ type document struct {
 	// occurrences holds the settings of each occurrence of the section's header, in file order.
 	occurrences []map[string]string
 	found       bool
-	props  []propLine // the section's setting lines, in file order
+	props       []propLine // the section's setting lines, in file order
 	// insertAt is where new settings go: after the last setting line of the section's last occurrence (or after its
 	// header when it has none).
 	insertAt int
