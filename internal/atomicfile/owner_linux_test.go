@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -83,6 +84,55 @@ func TestRootKeepsOwner(t *testing.T) {
 	}
 	if got := mode(t, path); got != 0o600 {
 		t.Errorf("mode = %o, want 600", got)
+	}
+	assertNoTempFiles(t, dir)
+}
+
+// TestOwnerNotKeptIsRefused: a user who may write a file of another owner, but cannot give the replacement that
+// owner, is refused with an *OwnerError and the file is left alone.
+func TestOwnerNotKeptIsRefused(t *testing.T) {
+	_, uid, gid := otherUser(t)
+	// A folder the other user can reach and write, holding a copy of this test binary it can run.
+	dir, err := os.MkdirTemp("", "atomicfile-owner-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	self, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "atomicfile.test")
+	if err := os.WriteFile(bin, self, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "shared")
+	if err := os.WriteFile(path, []byte("root's\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o666); err != nil {
+		t.Fatal(err)
+	}
+
+	cmd := exec.Command(bin, "-test.run=^$")
+	cmd.Env = append(os.Environ(), envChildWrite+"="+path)
+	cmd.Dir = dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the other user replaced root's file: %s", out)
+	}
+	if !strings.Contains(string(out), path+" belongs to root (group root)") {
+		t.Errorf("child said %q, want the OwnerError", out)
+	}
+	if got := readString(t, path); got != "root's\n" {
+		t.Errorf("content = %q, want it untouched", got)
+	}
+	if u, g := owner(t, path); u != 0 || g != 0 {
+		t.Errorf("owner = %d:%d, want root's", u, g)
 	}
 	assertNoTempFiles(t, dir)
 }
