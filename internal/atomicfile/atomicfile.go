@@ -13,6 +13,7 @@ package atomicfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,7 +33,8 @@ const maxLinkHops = 40
 var testHookBeforeRename func()
 
 // WriteFile writes data to path atomically. The file gets mode perm (0600 when perm is 0); missing parent folders are
-// created with mode 0700. If path is a symbolic link, the link's target is replaced and the link itself is kept.
+// created with mode 0700. If path is a symbolic link, the link's target is replaced and the link itself is kept. An
+// existing file keeps its owner and group; one that is read-only is refused (see ReadOnlyError, OwnerError).
 func WriteFile(path string, data []byte, perm os.FileMode) error {
 	if perm == 0 {
 		perm = defaultPerm
@@ -44,13 +46,47 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 	if err := os.MkdirAll(filepath.Dir(target), dirPerm); err != nil {
 		return err
 	}
-	return replace(target, data, perm)
+	old, err := os.Lstat(target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		old = nil
+	case err != nil:
+		return err
+	default:
+		if err := checkWritable(target, old); err != nil {
+			return err
+		}
+	}
+	return replace(target, data, perm, old)
+}
+
+// DefaultMaxSize caps what Update reads when Options.MaxSize is zero.
+const DefaultMaxSize = 64 << 20
+
+// Options tune Update and Lock.
+type Options struct {
+	// Wait bounds the wait for a lock another process holds.
+	Wait Wait
+	// MaxSize caps the size of the file Update reads (DefaultMaxSize when zero): a larger file is refused with a
+	// *TooLargeError rather than read into memory.
+	MaxSize int64
+}
+
+// TooLargeError is Update's refusal of a file over Options.MaxSize.
+type TooLargeError struct {
+	Path  string
+	Limit int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s is larger than %d MiB, too large to be the file it should be; it is left as it is", e.Path, e.Limit>>20)
 }
 
 // Update runs a read-modify-write cycle on path under an exclusive lock held across processes: it reads the current
 // content (nil when the file does not exist), calls fn with it and atomically writes what fn returns. An existing
-// file keeps its mode; a new file gets perm (0600 when perm is 0), and missing folders are created with mode 0700.
-// If fn returns an error, nothing is written and the error is returned as is.
+// file keeps its mode, owner and group (a read-only one is refused, see WriteFile); a new file gets perm (0600 when
+// perm is 0), and missing folders are created with mode 0700. If fn returns an error, nothing is written and the
+// error is returned as is.
 //
 // The lock is an advisory lock on a companion file, path+".lock", in the same folder, and not on path itself:
 //   - the data file is replaced by a rename on every write, so a lock held on it would stay on the old, unlinked
@@ -61,6 +97,11 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 // The lock file is left in place after use: deleting it would let a process that already opened it and another that
 // creates a fresh one hold "the" lock at the same time.
 func Update(path string, perm os.FileMode, fn func(old []byte) ([]byte, error)) error {
+	return UpdateWith(path, perm, Options{}, fn)
+}
+
+// UpdateWith is Update with a bounded wait for the lock and a cap on the size read.
+func UpdateWith(path string, perm os.FileMode, o Options, fn func(old []byte) ([]byte, error)) error {
 	if perm == 0 {
 		perm = defaultPerm
 	}
@@ -72,22 +113,19 @@ func Update(path string, perm os.FileMode, fn func(old []byte) ([]byte, error)) 
 		return err
 	}
 
-	unlock, err := acquire(target)
+	unlock, err := acquire(target, o.Wait)
 	if err != nil {
 		return err
 	}
 	defer unlock()
 
-	mode := perm
-	old, err := os.ReadFile(target)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		old = nil
-	case err != nil:
+	old, info, err := readCapped(target, o.MaxSize)
+	if err != nil {
 		return err
-	default:
-		info, err := os.Stat(target)
-		if err != nil {
+	}
+	mode := perm
+	if info != nil {
+		if err := checkWritable(target, info); err != nil {
 			return err
 		}
 		mode = info.Mode().Perm()
@@ -97,17 +135,57 @@ func Update(path string, perm os.FileMode, fn func(old []byte) ([]byte, error)) 
 	if err != nil {
 		return err
 	}
-	return replace(target, data, mode)
+	return replace(target, data, mode, info)
 }
 
-// acquire takes the exclusive lock that guards target (see Update) and returns its release.
-func acquire(target string) (unlock func(), err error) {
-	lock, err := os.OpenFile(target+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+// readCapped reads target, refusing one over max bytes (DefaultMaxSize when max is 0) and anything but a regular
+// file. A missing file gives nil content and nil info.
+func readCapped(target string, max int64) ([]byte, fs.FileInfo, error) {
+	if max <= 0 {
+		max = DefaultMaxSize
+	}
+	f, err := os.OpenFile(target, os.O_RDONLY|openNonBlock, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%s is not a regular file; it is left as it is", target)
+	}
+	if info.Size() > max {
+		return nil, nil, &TooLargeError{Path: target, Limit: max}
+	}
+	// The size may grow after the Stat: read at most one byte over the cap to notice.
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, nil, &TooLargeError{Path: target, Limit: max}
+	}
+	return data, info, nil
+}
+
+// acquire takes the exclusive lock that guards target (see Update) and returns its release. The lock file itself is
+// never a followed symbolic link: a link there could make the lock create or hold a file anywhere.
+func acquire(target string, w Wait) (unlock func(), err error) {
+	lock, err := os.OpenFile(target+".lock", os.O_RDWR|os.O_CREATE|openNoFollow, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("cannot create the lock file: %w", err)
 	}
-	if err := lockFile(lock); err != nil {
+	if err := waitLock(lock, w); err != nil {
 		lock.Close()
+		var timeout *LockTimeoutError
+		if errors.As(err, &timeout) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("cannot lock %s: %w", lock.Name(), err)
 	}
 	return func() {
@@ -116,9 +194,10 @@ func acquire(target string) (unlock func(), err error) {
 	}, nil
 }
 
-// replace writes data to a temporary file next to target and renames it over target. On any failure the temporary
-// file is removed and target is untouched.
-func replace(target string, data []byte, perm os.FileMode) (err error) {
+// replace writes data to a temporary file next to target and renames it over target. old is the file being replaced
+// (nil when there is none), whose owner and group the new file gets. On any failure the temporary file is removed
+// and target is untouched.
+func replace(target string, data []byte, perm os.FileMode, old fs.FileInfo) (err error) {
 	dir, base := filepath.Split(target)
 	if dir == "" {
 		dir = "."
@@ -143,6 +222,12 @@ func replace(target string, data []byte, perm os.FileMode) (err error) {
 	if err = tmp.Sync(); err != nil {
 		return err
 	}
+	if old != nil {
+		if err = keepOwner(tmp, target, old); err != nil {
+			return err
+		}
+	}
+	// After the chown, which may clear mode bits.
 	if err = tmp.Chmod(perm); err != nil {
 		return err
 	}

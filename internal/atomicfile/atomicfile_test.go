@@ -21,6 +21,7 @@ const (
 	envChildAppend = "ATOMICFILE_TEST_CHILD_APPEND" // value: file path; appends the line from envChildLine
 	envChildLine   = "ATOMICFILE_TEST_CHILD_LINE"
 	envChildCrash  = "ATOMICFILE_TEST_CHILD_CRASH" // value: file path; dies between write and rename
+	envChildWrite  = "ATOMICFILE_TEST_CHILD_WRITE" // value: file path; WriteFile, the error on stderr
 )
 
 // crashExitCode is what a child exits with when it "crashes" just before the rename.
@@ -39,6 +40,13 @@ func TestMain(m *testing.M) {
 		err := Update(path, 0, func([]byte) ([]byte, error) { return []byte("new content\n"), nil })
 		fmt.Fprintln(os.Stderr, "the crash hook did not run:", err)
 		os.Exit(1)
+	}
+	if path := os.Getenv(envChildWrite); path != "" {
+		if err := WriteFile(path, []byte("from the child\n"), 0o666); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	}
 	os.Exit(m.Run())
 }

@@ -9,15 +9,19 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// lockFile takes an exclusive flock on f, waiting as long as another process holds it. flock locks belong to the
-// open file description, so they also exclude other goroutines of this process that opened the file separately,
-// and the kernel drops them when the process dies: a crash never leaves the file locked.
-func lockFile(f *os.File) error {
+// tryLockFile takes an exclusive flock on f without waiting; errLockBusy means another open file holds it. flock
+// locks belong to the open file description, so they also exclude other goroutines of this process that opened the
+// file separately, and the kernel drops them when the process dies: a crash never leaves the file locked.
+func tryLockFile(f *os.File) error {
 	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX)
-		if !errors.Is(err, unix.EINTR) {
-			return err
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		switch {
+		case errors.Is(err, unix.EINTR):
+			continue
+		case errors.Is(err, unix.EWOULDBLOCK):
+			return errLockBusy
 		}
+		return err
 	}
 }
 

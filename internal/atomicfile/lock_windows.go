@@ -3,16 +3,21 @@
 package atomicfile
 
 import (
+	"errors"
 	"os"
 
 	"golang.org/x/sys/windows"
 )
 
-// lockFile takes an exclusive lock on the first byte of f, waiting as long as another process holds it. Windows
-// releases the lock when the handle is closed or the process ends.
-func lockFile(f *os.File) error {
+// tryLockFile takes an exclusive lock on the first byte of f without waiting; errLockBusy means another handle holds
+// it. Windows releases the lock when the handle is closed or the process ends.
+func tryLockFile(f *os.File) error {
 	var overlapped windows.Overlapped
-	return windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK, 0, 1, 0, &overlapped)
+	err := windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &overlapped)
+	if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
+		return errLockBusy
+	}
+	return err
 }
 
 func unlockFile(f *os.File) error {

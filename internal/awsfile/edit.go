@@ -3,7 +3,10 @@ package awsfile
 import (
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"maps"
+	"os"
 	"strings"
 
 	"github.com/assume-cli/assume/internal/atomicfile"
@@ -14,6 +17,15 @@ type KV struct{ Key, Value string }
 
 // newFileMode is the mode of a config or credentials file created here: it may hold secrets.
 const newFileMode = 0o600
+
+// maxEditSize caps the file an edit reads: 5,000 profiles take about 1 MiB, and a huge (or sparse) file must not be
+// read into memory.
+const maxEditSize = 16 << 20
+
+// Guard inspects a section before SetKeys changes it and may refuse the change by returning an error. It receives
+// the section's settings once per occurrence of its header, in file order (none when the section does not exist),
+// so that a duplicate section cannot hide what the first one holds.
+type Guard func(occurrences []map[string]string) error
 
 // errUnchanged tells atomicfile.Update to leave the file alone when an edit would not change a byte.
 var errUnchanged = errors.New("unchanged")
@@ -29,14 +41,19 @@ var errUnchanged = errors.New("unchanged")
 // Every other byte is kept: comments, blank lines, order, other sections, CRLF line endings (new lines use the
 // file's line ending). A new file gets mode 0600, an existing one keeps its mode.
 //
-// guard, when not nil, receives the section's current settings (nil when the section does not exist) and may
+// guard, when not nil, receives the section's current settings, one map per occurrence of its header, and may
 // refuse the change by returning an error, which SetKeys returns; then nothing is written. The file is not written
 // when nothing would change, nor when it holds a malformed line (*ParseError).
 //
 // Keys are letters, digits, '_' and '-'. Values must be non-empty, single-line and read back unchanged, so no
 // surrounding white space or quotes and no " #" or " ;" (which would start a comment); errors name the key, never
 // the value.
-func SetKeys(path, section string, kv []KV, guard func(current map[string]string) error) error {
+func SetKeys(path, section string, kv []KV, guard Guard) error {
+	return SetKeysWith(path, section, kv, guard, atomicfile.Wait{})
+}
+
+// SetKeysWith is SetKeys with a bounded wait for the file's lock when another process holds it.
+func SetKeysWith(path, section string, kv []KV, guard Guard, wait atomicfile.Wait) error {
 	name, err := checkSection(section)
 	if err != nil {
 		return err
@@ -48,9 +65,9 @@ func SetKeys(path, section string, kv []KV, guard func(current map[string]string
 	if len(settings) == 0 {
 		return nil
 	}
-	return editFile(path, name, func(doc *document) ([]change, map[string]string, error) {
+	return editFile(path, name, wait, func(doc *document) ([]change, map[string]string, error) {
 		if guard != nil {
-			if err := guard(maps.Clone(doc.values)); err != nil {
+			if err := guard(doc.occurrences); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -70,15 +87,16 @@ func DeleteKeys(path, section string, keys []string) error {
 	for _, k := range keys {
 		remove[strings.ToLower(strings.TrimSpace(k))] = true
 	}
-	return editFile(path, name, func(doc *document) ([]change, map[string]string, error) {
+	return editFile(path, name, atomicfile.Wait{}, func(doc *document) ([]change, map[string]string, error) {
 		return doc.deleteKeys(remove)
 	})
 }
 
 // editFile runs one locked read-modify-write of path. plan reads the parsed document and returns the byte edits and
 // the settings the section must hold afterwards, which are checked by parsing the result before anything is written.
-func editFile(path, section string, plan func(*document) ([]change, map[string]string, error)) error {
-	err := atomicfile.Update(path, newFileMode, func(old []byte) ([]byte, error) {
+func editFile(path, section string, wait atomicfile.Wait, plan func(*document) ([]change, map[string]string, error)) error {
+	opts := atomicfile.Options{Wait: wait, MaxSize: maxEditSize}
+	err := atomicfile.UpdateWith(path, newFileMode, opts, func(old []byte) ([]byte, error) {
 		text := string(old)
 		doc, err := parseDocument(path, text, section)
 		if err != nil {
@@ -112,8 +130,10 @@ type document struct {
 	target string            // the section's name
 	eol    string            // the file's line ending, used for new lines
 	values map[string]string // the section's current settings; nil when it does not exist
-	found  bool
-	props  []propLine // the section's setting lines, in file order
+	// occurrences holds the settings of each occurrence of the section's header, in file order.
+	occurrences []map[string]string
+	found       bool
+	props       []propLine // the section's setting lines, in file order
 	// insertAt is where new settings go: after the last setting line of the section's last occurrence (or after its
 	// header when it has none).
 	insertAt int
@@ -144,6 +164,7 @@ func parseDocument(path, text, target string) (*document, error) {
 		doc.eol = "\r\n"
 	}
 	parser := sectionParser{values: map[string]string{}}
+	var occurrence *sectionParser // the current occurrence of the target alone
 	inTarget := false
 	owner := -1 // index in doc.props of the line that sub-settings and continuations attach to
 	lineNo := 0
@@ -159,6 +180,10 @@ func parseDocument(path, text, target string) (*document, error) {
 				doc.insertAt = off
 				parser.reset()
 				owner = -1
+				if occurrence != nil {
+					doc.occurrences = append(doc.occurrences, occurrence.values)
+				}
+				occurrence = &sectionParser{values: map[string]string{}}
 			}
 			continue
 		}
@@ -169,6 +194,7 @@ func parseDocument(path, text, target string) (*document, error) {
 			continue
 		}
 		info := parser.parseLine(line)
+		occurrence.parseLine(line)
 		switch info.kind {
 		case kindProperty:
 			doc.props = append(doc.props, propLine{
@@ -190,6 +216,7 @@ func parseDocument(path, text, target string) (*document, error) {
 	}
 	if doc.found {
 		doc.values = parser.values
+		doc.occurrences = append(doc.occurrences, occurrence.values)
 	}
 	return doc, nil
 }
@@ -352,6 +379,45 @@ func verifyEdit(path, before, after, target string, want map[string]string) erro
 		}
 	}
 	return nil
+}
+
+// SectionSettings returns the settings of each occurrence of section (a header as in SetKeys: "profile prod" in the
+// config file) in the file at path, in file order; none when the file or the section does not exist. The file is
+// read only up to the size an edit accepts.
+func SectionSettings(path, section string) ([]map[string]string, error) {
+	name, err := checkSection(section)
+	if err != nil {
+		return nil, err
+	}
+	text, err := readCapped(path)
+	if err != nil || text == "" {
+		return nil, err
+	}
+	doc, err := parseDocument(path, text, name)
+	if err != nil {
+		return nil, err
+	}
+	return doc.occurrences, nil
+}
+
+// readCapped reads a whole file of at most maxEditSize bytes; a missing file reads as empty.
+func readCapped(path string) (string, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxEditSize+1))
+	if err != nil {
+		return "", err
+	}
+	if len(data) > maxEditSize {
+		return "", &atomicfile.TooLargeError{Path: path, Limit: maxEditSize}
+	}
+	return string(data), nil
 }
 
 // allSections parses every section of a file, duplicates merged.

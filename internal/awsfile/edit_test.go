@@ -290,11 +290,11 @@ func TestSetKeysGuard(t *testing.T) {
 	path := writeFile(t, before, 0o600)
 	beforeInfo, _ := os.Stat(path)
 
-	var seen map[string]string
+	var seen []map[string]string
 	refusal := errors.New("holds long-term keys")
-	err := SetKeys(path, "prod", []KV{{"aws_access_key_id", "ASIA"}}, func(current map[string]string) error {
-		seen = current
-		if current["aws_session_token"] == "" {
+	err := SetKeys(path, "prod", []KV{{"aws_access_key_id", "ASIA"}}, func(occurrences []map[string]string) error {
+		seen = occurrences
+		if occurrences[0]["aws_session_token"] == "" {
 			return refusal
 		}
 		return nil
@@ -302,7 +302,7 @@ func TestSetKeysGuard(t *testing.T) {
 	if !errors.Is(err, refusal) {
 		t.Fatalf("SetKeys error = %v, want the guard's error", err)
 	}
-	want := map[string]string{"aws_access_key_id": "AKIALONGTERM", "aws_secret_access_key": "s"}
+	want := []map[string]string{{"aws_access_key_id": "AKIALONGTERM", "aws_secret_access_key": "s"}}
 	if !reflect.DeepEqual(seen, want) {
 		t.Errorf("guard saw %q, want %q", seen, want)
 	}
@@ -313,10 +313,10 @@ func TestSetKeysGuard(t *testing.T) {
 	}
 
 	var called bool
-	err = SetKeys(path, "new", []KV{{"x", "1"}}, func(current map[string]string) error {
+	err = SetKeys(path, "new", []KV{{"x", "1"}}, func(occurrences []map[string]string) error {
 		called = true
-		if current != nil {
-			t.Errorf("guard for a missing section saw %q, want nil", current)
+		if occurrences != nil {
+			t.Errorf("guard for a missing section saw %q, want none", occurrences)
 		}
 		return nil
 	})

@@ -87,7 +87,7 @@ func cacheStore(d Deps) (*credcache.Store, error) {
 			return nil, err
 		}
 	}
-	return &credcache.Store{Dir: dir}, nil
+	return withCacheNotices(&credcache.Store{Dir: dir}, d)
 }
 
 func clearCache(d Deps) error {
@@ -96,6 +96,10 @@ func clearCache(d Deps) error {
 		return err
 	}
 	n, err := store.Clear()
+	var link *credcache.FolderLinkError
+	if errors.As(err, &link) {
+		return fmt.Errorf("nothing was deleted: %v", err)
+	}
 	if err != nil {
 		return fmt.Errorf("could not empty the cache folder %s: %v", store.Dir, err)
 	}
@@ -212,7 +216,7 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 		creds.Expires = res.Credentials.Expires.UTC()
 	}
 	if o.WriteProfile != "" {
-		if err := writeProfile(pth.Credentials, o.WriteProfile, creds); err != nil {
+		if err := writeProfile(d, pth, o.WriteProfile, creds); err != nil {
 			return err
 		}
 	}

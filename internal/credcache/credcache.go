@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,9 +23,15 @@ import (
 	"github.com/assume-cli/assume/internal/session"
 )
 
-// Store is a folder of cached credentials.
+// Store is a folder of cached credentials. It never follows a symbolic link as the folder or in it, for reading,
+// locking or deleting, and deletes only names it makes itself.
 type Store struct {
 	Dir string
+	// Wait bounds the wait for an entry's lock that another assume holds (filling the same entry).
+	Wait atomicfile.Wait
+	// Warn, when set, is told about an entry ignored because it is odd (a link, oversized, corrupt, readable by
+	// others) and about a lock given up on; neither stops the caller, which asks STS again.
+	Warn func(error)
 }
 
 // DefaultDir is $XDG_CACHE_HOME/assume, else the OS's user cache folder.
@@ -52,38 +59,118 @@ type record struct {
 	Source          string    `json:"source,omitempty"`
 }
 
-const fileSuffix = ".json"
+const (
+	fileSuffix = ".json"
+	lockSuffix = ".lock"
+	tmpInfix   = ".tmp-"
+	// maxEntrySize caps what is read of an entry: one is under 2 KiB, and a huge (or sparse) file must not be read
+	// into memory.
+	maxEntrySize = 64 << 10
+)
 
-func (s *Store) path(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return filepath.Join(s.Dir, hex.EncodeToString(sum[:16])+fileSuffix)
+var (
+	// errLink is an entry (or lock file) that is a symbolic link or another non-file.
+	errLink = errors.New("is a symbolic link or not a regular file, which assume does not follow")
+	errBig  = fmt.Errorf("is larger than %d KiB, which no entry assume writes is", maxEntrySize>>10)
+	errOpen = errors.New("is readable by other users")
+	errBad  = errors.New("does not hold credentials assume wrote")
+)
+
+// FolderLinkError is the cache folder being a symbolic link: following it could make --clear-cache delete files in
+// whatever folder it points to.
+type FolderLinkError struct{ Dir string }
+
+func (e *FolderLinkError) Error() string {
+	return fmt.Sprintf("the cache folder %s is a symbolic link, which assume does not follow; make it a real folder (or set XDG_CACHE_HOME to another place)", e.Dir)
 }
 
-// Get returns the entry for key. Anything odd (missing, corrupt, a symlink, a
-// file others can read, an entry for another key) is a miss, never an error:
-// the caller asks STS again and the entry is replaced.
+// entryName is the file name of key's entry: a hash, so that no profile name shows in a listing.
+func entryName(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:16]) + fileSuffix
+}
+
+// ownName reports whether name is one that a Store makes: an entry, its lock file, or a temporary file of a write.
+func ownName(name string) bool {
+	hash, rest, ok := strings.Cut(strings.TrimPrefix(name, "."), ".")
+	if !ok || len(hash) != 32 || !isLowerHex(hash) {
+		return false
+	}
+	switch rest = "." + rest; {
+	case !strings.HasPrefix(name, "."):
+		return rest == fileSuffix || rest == fileSuffix+lockSuffix
+	case strings.HasPrefix(rest, fileSuffix+tmpInfix):
+		tail := strings.TrimPrefix(rest, fileSuffix+tmpInfix)
+		return tail != "" && strings.Trim(tail, "0123456789abcdef") == ""
+	}
+	return false
+}
+
+func isLowerHex(s string) bool { return strings.Trim(s, "0123456789abcdef") == "" }
+
+func (s *Store) warn(name string, err error) {
+	if s.Warn != nil {
+		s.Warn(fmt.Errorf("ignoring the cache entry %s: it %w; it will be replaced", filepath.Join(s.Dir, name), err))
+	}
+}
+
+// Get returns the entry for key. Anything odd (missing, corrupt, oversized, a symlink, a file others can read, an
+// entry for another key) is a miss, never an error: the caller asks STS again and the entry is replaced. Odd
+// entries are reported to Warn.
 func (s *Store) Get(key string) (session.Entry, bool) {
-	r, ok := s.read(s.path(key))
+	d, err := openDir(s.Dir)
+	if err != nil {
+		return session.Entry{}, false
+	}
+	defer d.close()
+	r, ok := s.read(d, entryName(key))
 	if !ok || r.Key != key {
 		return session.Entry{}, false
 	}
 	return r.entry(), true
 }
 
-func (s *Store) read(path string) (record, bool) {
-	info, err := os.Lstat(path)
-	if err != nil || !info.Mode().IsRegular() || !privateMode(info.Mode()) {
-		return record{}, false
+func (s *Store) read(d *dir, name string) (record, bool) {
+	data, err := readEntry(d, name)
+	if err == nil {
+		var r record
+		if json.Unmarshal(data, &r) == nil && r.Version == 1 && r.AccessKeyID != "" && r.SecretAccessKey != "" {
+			return r, true
+		}
+		err = errBad
 	}
-	data, err := readNoFollow(path)
+	if !errors.Is(err, fs.ErrNotExist) {
+		s.warn(name, err)
+	}
+	return record{}, false
+}
+
+// readEntry reads one entry: a private regular file of at most maxEntrySize bytes.
+func readEntry(d *dir, name string) ([]byte, error) {
+	f, err := d.openEntry(name)
 	if err != nil {
-		return record{}, false
+		return nil, err
 	}
-	var r record
-	if json.Unmarshal(data, &r) != nil || r.Version != 1 || r.AccessKeyID == "" || r.SecretAccessKey == "" {
-		return record{}, false
+	defer f.Close()
+	info, err := f.Stat()
+	switch {
+	case err != nil:
+		return nil, err
+	case !info.Mode().IsRegular():
+		return nil, errLink
+	case !privateMode(info.Mode()):
+		return nil, errOpen
+	case info.Size() > maxEntrySize:
+		return nil, errBig
 	}
-	return r, true
+	data, err := io.ReadAll(io.LimitReader(f, maxEntrySize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxEntrySize {
+		return nil, errBig
+	}
+	return data, nil
 }
 
 func (r record) entry() session.Entry {
@@ -99,9 +186,6 @@ func (s *Store) Put(key string, e session.Entry) error {
 	if !c.CanExpire || c.SessionToken == "" {
 		return errors.New("refusing to cache credentials that do not expire")
 	}
-	if err := s.ensureDir(); err != nil {
-		return err
-	}
 	data, err := json.Marshal(record{
 		Version: 1, Key: key, Profile: e.Profile, Kind: e.Kind,
 		AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken,
@@ -110,54 +194,83 @@ func (s *Store) Put(key string, e session.Entry) error {
 	if err != nil {
 		return err
 	}
-	path := s.path(key)
-	// A symlink or other non-file in the entry's place is removed, never
-	// written through: the rename below replaces the name itself.
-	if info, err := os.Lstat(path); err == nil && !info.Mode().IsRegular() {
-		if err := os.Remove(path); err != nil {
-			return fmt.Errorf("cannot replace cache entry: %w", err)
-		}
+	d, err := s.ensureDir()
+	if err != nil {
+		return err
 	}
-	return atomicfile.WriteFile(path, data, 0o600)
+	defer d.close()
+	// The rename replaces whatever holds the entry's name (a symbolic link included) without following it.
+	return d.writeEntry(entryName(key), data)
 }
 
 // Delete removes the entry for key.
 func (s *Store) Delete(key string) error {
-	err := os.Remove(s.path(key))
+	d, err := openDir(s.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	if err := d.remove(entryName(key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
-// Lock serialises fills of one entry across processes.
+// Lock serialises fills of one entry across processes, with a lock file next to the entry that is never a followed
+// link (so two entries linked to one file cannot share, and deadlock on, one lock). A wait longer than s.Wait allows
+// is given up, told to Warn, and returned.
 func (s *Store) Lock(key string) (func(), error) {
-	if err := s.ensureDir(); err != nil {
+	d, err := s.ensureDir()
+	if err != nil {
 		return nil, err
 	}
-	return atomicfile.Lock(s.path(key))
+	defer d.close()
+	f, err := d.openLock(entryName(key) + lockSuffix)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := atomicfile.LockOpenFile(f, s.Wait)
+	if err != nil {
+		f.Close()
+		if s.Warn != nil {
+			s.Warn(err)
+		}
+		return nil, err
+	}
+	return func() {
+		unlock()
+		f.Close()
+	}, nil
 }
 
-// Clear deletes every cached credential and lock file; it returns how many
-// entries were removed.
+// Clear deletes every cached credential, lock file and leftover temporary file, and nothing else: only names a
+// Store makes are deleted, and a symbolic link is deleted as a link, never followed. It returns how many entries
+// were removed. A cache folder that is a symbolic link is refused (*FolderLinkError).
 func (s *Store) Clear() (int, error) {
-	ents, err := os.ReadDir(s.Dir)
+	d, err := openDir(s.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
 	}
 	if err != nil {
 		return 0, err
 	}
+	defer d.close()
+	names, err := d.names()
+	if err != nil {
+		return 0, err
+	}
 	n := 0
-	for _, e := range ents {
-		name := e.Name()
-		if e.IsDir() || !(strings.HasSuffix(name, fileSuffix) || strings.HasSuffix(name, ".lock") || strings.HasPrefix(name, ".")) {
+	for _, name := range names {
+		if !ownName(name) {
 			continue
 		}
-		if err := os.Remove(filepath.Join(s.Dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := d.remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return n, err
 		}
-		if strings.HasSuffix(name, fileSuffix) {
+		if strings.HasSuffix(name, fileSuffix) && !strings.HasPrefix(name, ".") {
 			n++
 		}
 	}
@@ -166,36 +279,40 @@ func (s *Store) Clear() (int, error) {
 
 // Entries lists what is cached (for `assume -l`); unreadable entries are skipped.
 func (s *Store) Entries() []session.Entry {
-	ents, err := os.ReadDir(s.Dir)
+	d, err := openDir(s.Dir)
+	if err != nil {
+		return nil
+	}
+	defer d.close()
+	names, err := d.names()
 	if err != nil {
 		return nil
 	}
 	var out []session.Entry
-	for _, e := range ents {
-		if !strings.HasSuffix(e.Name(), fileSuffix) {
+	for _, name := range names {
+		if !ownName(name) || !strings.HasSuffix(name, fileSuffix) || strings.HasPrefix(name, ".") {
 			continue
 		}
-		if r, ok := s.read(filepath.Join(s.Dir, e.Name())); ok {
+		if r, ok := s.read(d, name); ok {
 			out = append(out, r.entry())
 		}
 	}
 	return out
 }
 
-// ensureDir creates the folder 0700, and tightens it if it is looser.
-func (s *Store) ensureDir() error {
+// ensureDir creates the folder 0700 (tightening it if it is looser) and opens it; a symbolic link in its place is
+// refused.
+func (s *Store) ensureDir() (*dir, error) {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return fmt.Errorf("cannot create the cache folder: %w", err)
+		return nil, fmt.Errorf("cannot create the cache folder: %w", err)
 	}
-	info, err := os.Lstat(s.Dir)
+	d, err := openDir(s.Dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if !info.IsDir() {
-		return fmt.Errorf("the cache folder %s is not a folder", s.Dir)
+	if err := d.makePrivate(); err != nil {
+		d.close()
+		return nil, err
 	}
-	if !privateMode(info.Mode()) {
-		return os.Chmod(s.Dir, 0o700)
-	}
-	return nil
+	return d, nil
 }

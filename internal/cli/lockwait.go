@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/assume-cli/assume/internal/atomicfile"
+	"github.com/assume-cli/assume/internal/credcache"
+)
+
+// lockTimeoutVar bounds the wait for a lock another assume holds (on a cache entry while it asks STS, perhaps
+// waiting for an MFA code; on the credentials file while --write-profile edits it).
+const lockTimeoutVar = "ASSUME_LOCK_TIMEOUT"
+
+// lockWait reads lockTimeoutVar and says on stderr, once, that this run waits for another one and for how long at
+// most; what names what the other run holds.
+func lockWait(d Deps, what string) (atomicfile.Wait, error) {
+	w := atomicfile.Wait{Timeout: atomicfile.DefaultLockTimeout}
+	if d.Getenv != nil {
+		if v := d.Getenv(lockTimeoutVar); v != "" {
+			t, err := parseDuration(lockTimeoutVar, v)
+			if err != nil {
+				return w, err
+			}
+			w.Timeout = t
+		}
+	}
+	w.Waiting = func(timeout time.Duration) {
+		fmt.Fprintf(d.Streams.ErrOut, "assume: waiting for another assume to finish with %s (at most %s; %s changes this)\n",
+			what, waitDuration(timeout), lockTimeoutVar)
+	}
+	return w, nil
+}
+
+// waitDuration prints a wait as a person would write it: 2m, 90s, 1ms.
+func waitDuration(d time.Duration) string {
+	if d >= time.Minute && d%time.Minute == 0 {
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
+}
+
+// withCacheNotices makes the cache wait for another assume's entry lock as lockTimeoutVar says, and say on stderr
+// when it ignores an odd entry or gives up waiting (the run then goes on and asks STS itself).
+func withCacheNotices(store *credcache.Store, d Deps) (*credcache.Store, error) {
+	wait, err := lockWait(d, "the same cached credentials")
+	if err != nil {
+		return nil, err
+	}
+	store.Wait = wait
+	store.Warn = func(err error) {
+		var timeout *atomicfile.LockTimeoutError
+		if errors.As(err, &timeout) {
+			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: gave up after %s waiting for another assume using the same cached credentials; asking STS without waiting (%s waits longer)\n",
+				waitDuration(timeout.Timeout), lockTimeoutVar)
+			return
+		}
+		fmt.Fprintf(d.Streams.ErrOut, "assume: warning: %v\n", err)
+	}
+	return store, nil
+}
