@@ -36,7 +36,7 @@ type KeysError struct {
 }
 
 func (e *KeysError) Error() string {
-	return fmt.Sprintf("profile %q: %s, section [%s], has %s without %s; a key set is read whole from one section, "+
+	return fmt.Sprintf("profile %q: %s, section [%s], has %s but no %s; a key set is read whole from one section, "+
 		"so add %s there or remove %s", e.Profile, e.File, e.Section, e.Has, e.Missing, e.Missing, e.Has)
 }
 
