@@ -208,14 +208,15 @@ func (f *Files) Profile(name string) (Profile, bool) {
 			skipPlainDefault = true
 		}
 	}
-	config := f.parseRefs(s, func(ref sectionRef) bool {
+	inConfig := func(ref sectionRef) bool {
 		return ref.file == configFile && (ref.profilePrefix || !skipPlainDefault)
-	})
-	credentials := f.parseRefs(s, func(ref sectionRef) bool { return ref.file == credentialsFile })
+	}
+	inCredentials := func(ref sectionRef) bool { return ref.file == credentialsFile }
+	config, credentials := f.parseRefs(s, inConfig), f.parseRefs(s, inCredentials)
 	p.ConfigFile, p.CredentialsFile = config != nil, credentials != nil
-	keys, fromConfig := credentials, false
-	if !holdsKeys(credentials) {
-		keys, fromConfig = config, true
+	keys, fromConfig := f.keySection(s, inCredentials, credentials), false
+	if !holdsKeys(keys) {
+		keys, fromConfig = f.keySection(s, inConfig, config), true
 	}
 	p.Values = make(map[string]string, len(config)+len(credentials))
 	maps.Copy(p.Values, config)
@@ -234,6 +235,32 @@ func (f *Files) Profile(name string) (Profile, bool) {
 	f.parsed[i] = p
 	p.Values = maps.Clone(p.Values)
 	return p, true
+}
+
+// keySection returns the settings of the occurrence of s (among those use accepts) that the key set comes from: the
+// last one holding any key, so that a section repeated in a file never pairs one occurrence's key id with another's
+// secret. merged is what parseRefs made of them, which is that occurrence when there is only one.
+func (f *Files) keySection(s section, use func(sectionRef) bool, merged map[string]string) map[string]string {
+	n := 0
+	for r := s.first; r >= 0; r = f.refs[r].next {
+		if use(f.refs[r]) {
+			n++
+		}
+	}
+	if n <= 1 {
+		return merged
+	}
+	var last map[string]string
+	for r := s.first; r >= 0; r = f.refs[r].next {
+		if ref := f.refs[r]; use(ref) {
+			p := sectionParser{values: make(map[string]string, 8)}
+			parseBody(&p, f.text[ref.file][ref.start:ref.end])
+			if holdsKeys(p.values) {
+				last = p.values
+			}
+		}
+	}
+	return last
 }
 
 // holdsKeys reports a section holding any part of a key set.
