@@ -17,7 +17,7 @@ import (
 )
 
 // SDKProvider returns the SDK's own credentials provider for a profile, for
-// the kinds the SDK already handles well (credential_process, SSO, web
+// the kinds the SDK already handles well (credential_process, SSO, aws login, web
 // identity). The profile is named explicitly, so AWS_* keys in the
 // environment do not take its place. The provider's errors are rewritten into
 // one sentence that says what to do (run `aws sso login`, fix the process)
@@ -146,7 +146,7 @@ type SourceError struct {
 	Profile string
 	Kind    Kind
 	Msg     string
-	// SSOLogin is the `aws sso login …` command that would fix it, if any.
+	// SSOLogin is the `aws sso login …` or `aws login …` command that would fix it, if any.
 	SSOLogin string
 	Err      error // the SDK's error, for errors.As; its text is not shown
 }
