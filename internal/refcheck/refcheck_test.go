@@ -110,6 +110,9 @@ func TestAgainstReferences(t *testing.T) {
 			t.Errorf("testdata/disagreements.txt lists %q (%s), which no longer disagrees: remove it", key, reason)
 		}
 	}
+	if python == "" {
+		t.Skip("compared with the SDK only: python3 cannot import botocore here; install the AWS CLI to compare with it")
+	}
 }
 
 func (o outcomes) get(name string) string {
@@ -407,7 +410,7 @@ func botocorePython(t *testing.T) string {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("botocore, the reference reader, is missing in CI (it comes with the AWS CLI): %v", err)
 		}
-		t.Logf("SKIPPING the botocore comparison: python3 cannot import botocore (%v); install the AWS CLI", err)
+		t.Logf("python3 cannot import botocore (%v): comparing with the SDK only", err)
 		return ""
 	}
 	// The interpreter itself, not a version manager's shim in front of it, which costs seconds per start.
