@@ -18,6 +18,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/fakests"
@@ -348,6 +349,8 @@ func sdkOne(paths awsfile.Paths, fake *fake, name string) string {
 		config.WithSharedCredentialsFiles([]string{paths.Credentials}),
 		config.WithRegion("us-east-1"),
 		config.WithBaseEndpoint(fake.URL),
+		// defaults_mode = auto would ask instance metadata where it runs.
+		config.WithEC2IMDSClientEnableState(imds.ClientDisabled),
 	)
 	if err != nil {
 		return "error"
