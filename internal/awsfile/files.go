@@ -1,6 +1,7 @@
 package awsfile
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -15,6 +16,28 @@ type Profile struct {
 	Values map[string]string
 	// ConfigFile and CredentialsFile tell where the profile was found.
 	ConfigFile, CredentialsFile bool
+	// KeysInConfig is set when the key set in Values comes from the config file. A key set (aws_access_key_id,
+	// aws_secret_access_key, and aws_session_token or the legacy aws_security_token) is taken whole from one file, as
+	// the AWS CLI does: the credentials file's when its section holds any of the three, else the config file's. The
+	// token is always stored as aws_session_token, and the other file's keys are left out.
+	KeysInConfig bool
+	// KeysErr is a *KeysError when the section the key set comes from holds only part of one.
+	KeysErr error
+}
+
+// KeyNames are the settings that make up a key set.
+var KeyNames = [...]string{"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token"}
+
+// KeysError reports a section holding part of a key set, which no tool can use whole: the AWS CLI refuses some of
+// these and the SDK others, and merging the parts across the two files would pair keys that never belonged together.
+type KeysError struct {
+	Profile, File, Section string
+	Has, Missing           string // the settings present and absent, as "aws_access_key_id" or "a and b"
+}
+
+func (e *KeysError) Error() string {
+	return fmt.Sprintf("profile %q: %s, section [%s], has %s but no %s; a key set is read whole from one section, "+
+		"so add %s there or remove %s", e.Profile, e.File, e.Section, e.Has, e.Missing, e.Missing, e.Has)
 }
 
 // Get returns the value of key (any case), or "" when it is not set.
@@ -43,8 +66,9 @@ type section struct{ first, last int32 }
 // Files is the content of both files, loaded once and indexed by section; a section's settings are parsed on its
 // first lookup. It is safe for concurrent use.
 type Files struct {
-	text [2]string // indexed by fileKind
-	refs []sectionRef
+	paths Paths
+	text  [2]string // indexed by fileKind
+	refs  []sectionRef
 	// profiles and sessions hold the names of profiles and sso-sessions; the section at the same position in
 	// profileSections or sessionSections lists where each is defined.
 	profiles, sessions               *nameIndex
@@ -67,6 +91,7 @@ func Load(p Paths) (*Files, error) {
 	}
 	estimate := sizeHint(config, credentials)
 	f := &Files{
+		paths:           p,
 		text:            [2]string{config, credentials},
 		refs:            make([]sectionRef, 0, estimate),
 		profiles:        newNameIndex(estimate),
@@ -134,7 +159,7 @@ func (f *Files) addSection(file fileKind, name string, bodyStart int) int32 {
 	var ok, profilePrefix bool
 	if file == configFile {
 		if session, isSession := strings.CutPrefix(name, "sso-session "); isSession {
-			index, sections, profileName, ok = f.sessions, &f.sessionSections, session, true
+			index, sections, profileName, ok = f.sessions, &f.sessionSections, unquoteName(session), true
 		} else if profileName, ok = configProfile(name); ok {
 			profilePrefix = name != profileName
 		}
@@ -183,16 +208,25 @@ func (f *Files) Profile(name string) (Profile, bool) {
 			skipPlainDefault = true
 		}
 	}
-	config := f.parseRefs(s, func(ref sectionRef) bool {
+	inConfig := func(ref sectionRef) bool {
 		return ref.file == configFile && (ref.profilePrefix || !skipPlainDefault)
-	})
-	credentials := f.parseRefs(s, func(ref sectionRef) bool { return ref.file == credentialsFile })
+	}
+	inCredentials := func(ref sectionRef) bool { return ref.file == credentialsFile }
+	config, credentials := f.parseRefs(s, inConfig), f.parseRefs(s, inCredentials)
 	p.ConfigFile, p.CredentialsFile = config != nil, credentials != nil
-	p.Values = config
-	if p.Values == nil {
-		p.Values = credentials
-	} else {
-		maps.Copy(p.Values, credentials)
+	keys, fromConfig := f.keySection(s, inCredentials, credentials), false
+	if !holdsKeys(keys) {
+		keys, fromConfig = f.keySection(s, inConfig, config), true
+	}
+	p.Values = make(map[string]string, len(config)+len(credentials))
+	maps.Copy(p.Values, config)
+	maps.Copy(p.Values, credentials)
+	for _, k := range KeyNames {
+		delete(p.Values, k)
+	}
+	if holdsKeys(keys) {
+		p.KeysInConfig = fromConfig
+		p.KeysErr = f.takeKeys(p.Values, keys, name, fromConfig)
 	}
 
 	if f.parsed == nil {
@@ -201,6 +235,81 @@ func (f *Files) Profile(name string) (Profile, bool) {
 	f.parsed[i] = p
 	p.Values = maps.Clone(p.Values)
 	return p, true
+}
+
+// keySection returns the settings of the occurrence of s (among those use accepts) that the key set comes from: the
+// last one holding any key, so that a section repeated in a file never pairs one occurrence's key id with another's
+// secret. merged is what parseRefs made of them, which is that occurrence when there is only one.
+func (f *Files) keySection(s section, use func(sectionRef) bool, merged map[string]string) map[string]string {
+	n := 0
+	for r := s.first; r >= 0; r = f.refs[r].next {
+		if use(f.refs[r]) {
+			n++
+		}
+	}
+	if n <= 1 {
+		return merged
+	}
+	var last map[string]string
+	for r := s.first; r >= 0; r = f.refs[r].next {
+		if ref := f.refs[r]; use(ref) {
+			p := sectionParser{values: make(map[string]string, 8)}
+			parseBody(&p, f.text[ref.file][ref.start:ref.end])
+			if holdsKeys(p.values) {
+				last = p.values
+			}
+		}
+	}
+	return last
+}
+
+// holdsKeys reports a section holding any part of a key set.
+func holdsKeys(values map[string]string) bool {
+	for _, k := range KeyNames {
+		if values[k] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// takeKeys copies the key set of one file's section into dst, the legacy aws_security_token first as the AWS CLI
+// reads it, and returns a *KeysError when the set is partial.
+func (f *Files) takeKeys(dst, keys map[string]string, profile string, fromConfig bool) error {
+	id, secret := keys["aws_access_key_id"], keys["aws_secret_access_key"]
+	tokenKey := "aws_security_token"
+	if keys[tokenKey] == "" {
+		tokenKey = "aws_session_token"
+	}
+	for _, v := range [...][2]string{{"aws_access_key_id", id}, {"aws_secret_access_key", secret}, {"aws_session_token", keys[tokenKey]}} {
+		if v[1] != "" {
+			dst[v[0]] = v[1]
+		}
+	}
+	if id != "" && secret != "" {
+		return nil
+	}
+	e := &KeysError{Profile: profile, File: "the credentials file " + f.paths.Credentials, Section: profile}
+	if fromConfig {
+		e.File, e.Section = "the config file "+f.paths.Config, configSectionName(profile)
+	}
+	switch {
+	case id != "":
+		e.Has, e.Missing = "aws_access_key_id", "aws_secret_access_key"
+	case secret != "":
+		e.Has, e.Missing = "aws_secret_access_key", "aws_access_key_id"
+	default:
+		e.Has, e.Missing = tokenKey, "aws_access_key_id and aws_secret_access_key"
+	}
+	return e
+}
+
+// configSectionName is the config file's header for a profile.
+func configSectionName(profile string) string {
+	if profile == "default" {
+		return profile
+	}
+	return "profile " + profile
 }
 
 // SSOSession returns the settings of the config file's [sso-session name] section.

@@ -11,8 +11,10 @@ import (
 // the same profiles and values as every Go tool built on the SDK. In short:
 //
 //   - a line whose first non-blank character is '#' or ';' is a comment;
-//   - a header is a line that, once cut at its first '#' or ';' and trimmed, is "[...]"; inside the brackets the
-//     first run of spaces/tabs separates the kind from the name ("[ profile  prod ]" is section "profile prod");
+//   - a header is a line that, trimmed, is "[" NAME "]", optionally followed by a comment starting with '#' or ';'.
+//     NAME runs to the first ']' and may hold '#' and ';' ("[team;dev]" is section "team;dev", as the AWS CLI reads
+//     it; the SDK skips such a line, which drops the section's keys into the one above). Inside the brackets the first
+//     run of spaces/tabs separates the kind from the name ("[ profile  prod ]" is section "profile prod");
 //   - a line starting in column one holding '=' or ':' (whichever comes first) is "key = value": an inline comment
 //     starts at " #", " ;", "\t#" or "\t;" ("a#b" is a value), keys are lowercased, values are trimmed and lose one
 //     pair of surrounding quotes;
@@ -24,7 +26,9 @@ import (
 //
 // Where the SDK silently drops a line and the AWS CLI (Python's configparser) rejects the file, this package reports
 // a *ParseError instead: a non-indented line that is not a comment, header or setting, such as a header missing its
-// "]", whose keys would otherwise land in the section above it. Anything the AWS CLI accepts is accepted.
+// "]", whose keys would otherwise land in the section above it. A line that starts with '[' and is not a header as
+// defined above ("[prod] extra words", "[a]b]") is refused too: the AWS CLI and the SDK read it differently, and
+// either reading may hand one section's keys to another.
 //
 // Two deliberate differences from the SDK: a leading UTF-8 byte order mark is skipped (the SDK then misses the first
 // header), and a CRLF line ending never becomes part of a multi-line value.
@@ -39,8 +43,8 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string {
-	return fmt.Sprintf("%s, line %d: the line is not a [section] header, a key = value setting, a comment or an "+
-		"indented continuation; fix or remove it", e.File, e.Line)
+	return fmt.Sprintf("%s, line %d: the line is not a [section] header (which only a # or ; comment may follow), "+
+		"a key = value setting, a comment or an indented continuation; fix or remove it", e.File, e.Line)
 }
 
 // nextLine returns the line that starts at off, without its "\n" or "\r\n", and the offset of the following line.
@@ -65,19 +69,21 @@ func isComment(line string) bool {
 }
 
 // sectionHeader reports whether line is a section header and returns the section's name, with the whitespace
-// between its kind and name reduced to one space. A comment line is never a header: it is cut at its first byte.
+// between its kind and name reduced to one space. A comment line is never a header: it does not start with '['.
 func sectionHeader(line string) (string, bool) {
-	for i := 0; i < len(line); i++ {
-		if line[i] == '#' || line[i] == ';' {
-			line = line[:i]
-			break
-		}
-	}
 	line = strings.TrimSpace(line)
-	if len(line) < 2 || line[0] != '[' || line[len(line)-1] != ']' {
+	if len(line) < 2 || line[0] != '[' {
 		return "", false
 	}
-	return normalizeSection(strings.TrimSpace(line[1 : len(line)-1])), true
+	end := strings.IndexByte(line, ']')
+	if end < 0 {
+		return "", false
+	}
+	if rest := strings.TrimLeft(line[end+1:], " \t"); rest != "" &&
+		(rest[0] != '#' && rest[0] != ';' || strings.IndexByte(rest, ']') >= 0) {
+		return "", false // text after the header, or a second ']': see the package notes
+	}
+	return normalizeSection(strings.TrimSpace(line[1:end])), true
 }
 
 // normalizeSection turns "profile \t prod" into "profile prod". Only the first run of spaces/tabs is collapsed, as the
@@ -166,7 +172,7 @@ const (
 	kindProperty              // key = value, including an indented key line that is not a sub-setting
 	kindSubProperty           // indented sub = value under a key whose value is empty
 	kindContinuation          // indented text continuing the previous key's value
-	kindIgnored               // a line the SDK skips and the AWS CLI accepts, e.g. "[x] trailing words"
+	kindIgnored               // a line without a separator, which Load refuses (see isMalformed)
 )
 
 // lineInfo describes one parsed body line. For a property, key is its lowercased key and value its byte range in
@@ -265,12 +271,9 @@ func isMalformed(line string) bool {
 	if c == ' ' || c == '\t' || leadingSpaceLen(line) > 0 {
 		return false // indented: a continuation or sub-setting
 	}
-	if strings.IndexByte(line, '=') >= 0 || strings.IndexByte(line, ':') >= 0 {
+	if c != '[' && (strings.IndexByte(line, '=') >= 0 || strings.IndexByte(line, ':') >= 0) {
 		return false
 	}
-	// configparser takes "[name] anything" as a header; reject only a '[' with no ']' after a name.
-	if c == '[' && len(line) > 2 && strings.IndexByte(line[2:], ']') >= 0 {
-		return false
-	}
+	// A line starting with '[' that is not a header (the caller checked) is refused whatever else it holds.
 	return true
 }

@@ -11,6 +11,7 @@ package awsfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -56,13 +57,17 @@ func expandHome(p, home string) string {
 	return p // ~user/...: not ours to guess
 }
 
+// MaxFileSize caps what is read of either file: 64 MiB, several times a config of 50,000 profiles (about 10 MiB).
+// A larger file is not a config someone wrote; reading it whole could exhaust memory.
+const MaxFileSize = 64 << 20
+
 // readFile returns the file's text without a byte order mark; a missing file (or an empty path) reads as empty.
 // which ("config" or "credentials") makes the error say which file is at fault.
 func readFile(path, which string) (string, error) {
 	if path == "" {
 		return "", nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := readCapped(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}
@@ -73,10 +78,41 @@ func readFile(path, which string) (string, error) {
 		}
 		return "", fmt.Errorf("cannot read the AWS %s file %s: %w", which, path, err)
 	}
+	if len(data) > MaxFileSize {
+		return "", fmt.Errorf("the AWS %s file %s is larger than %d MiB, far more than any real one holds; "+
+			"check that it is the right file", which, path, MaxFileSize>>20)
+	}
 	// The buffer is ours alone and never written again, so it can back the string without a copy: every name and
 	// value handed out is a substring of it. This saves copying megabytes on every run with a large file.
 	text := unsafe.String(unsafe.SliceData(data), len(data))
 	return strings.TrimPrefix(text, byteOrderMark), nil
+}
+
+// readCapped reads the file whole, like os.ReadFile, but stops one byte past MaxFileSize.
+func readCapped(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := 0
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		size = int(min(info.Size(), MaxFileSize))
+	}
+	data := make([]byte, 0, size+512) // room past the stated size, so a file read whole meets EOF without growing
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):min(cap(data), MaxFileSize+1)])
+		data = data[:len(data)+n]
+		if err == io.EOF || len(data) > MaxFileSize {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // configProfile maps a config-file section to the profile it defines.
@@ -85,9 +121,18 @@ func configProfile(section string) (name string, ok bool) {
 		return section, true
 	}
 	if name, ok := strings.CutPrefix(section, "profile "); ok {
-		return name, true
+		return unquoteName(name), true
 	}
 	return "", false
+}
+
+// unquoteName reads a quoted name in a config-file header, [profile "personal"], as the AWS CLI does (it splits the
+// header like a shell). Only a name quoted whole is unquoted; the credentials file takes its headers literally.
+func unquoteName(name string) string {
+	if n := len(name); n >= 2 && (name[0] == '"' || name[0] == '\'') && name[n-1] == name[0] {
+		return name[1 : n-1]
+	}
+	return name
 }
 
 // credentialsProfile maps a credentials-file section to the profile it defines.

@@ -221,10 +221,34 @@ func TestProfileValues(t *testing.T) {
 			want:    map[string]string{"output": "json"},
 		},
 		{
-			name:    "a header with trailing words is skipped as by the SDK, its settings land above",
-			config:  "[profile a]\nx = 1\n[profile b] trailing\ny = 2\n",
-			profile: "a",
-			want:    map[string]string{"x": "1", "y": "2"},
+			name:    "# and ; inside a header's brackets are part of the name, as the AWS CLI reads them",
+			config:  "[profile ok]\nx = 1\n[profile team;dev]\ny = 2\n[profile a#b] ; comment\nz = 3\n",
+			profile: "ok",
+			want:    map[string]string{"x": "1"},
+		},
+		{
+			name:        "a ; in a credentials-file header",
+			credentials: "[ok]\nx = 1\n[team;dev]\ny = 2\n",
+			profile:     "team;dev",
+			want:        map[string]string{"y": "2"},
+		},
+		{
+			name:    "a quoted profile name in the config file, as the AWS CLI reads it",
+			config:  "[profile \"personal\"]\nx = 1\n[profile 'my prod']\ny = 2\n[profile \"half]\nz = 3\n",
+			profile: "personal",
+			want:    map[string]string{"x": "1"},
+		},
+		{
+			name:    "a quoted name with a space",
+			config:  "[profile 'my prod']\ny = 2\n",
+			profile: "my prod",
+			want:    map[string]string{"y": "2"},
+		},
+		{
+			name:        "the credentials file takes quotes literally",
+			credentials: "[\"personal\"]\nx = 1\n",
+			profile:     "\"personal\"",
+			want:        map[string]string{"x": "1"},
 		},
 	}
 	for _, tt := range tests {
@@ -331,7 +355,8 @@ const namesCredentials = "[prod]\r\n[static]\r\n[profile dropped]\r\n[ dev ]\r\n
 
 func TestProfileNames(t *testing.T) {
 	p := writeFiles(t, namesConfig, namesCredentials)
-	want := []string{"default", "prod", "dev", "spaced name", "tab-indented", "last", "static", "sso-session x", "a b"}
+	want := []string{"default", "prod", "dev", "a#b", "c;d", "spaced name", "tab-indented", "last", "static",
+		"sso-session x", "a b"}
 
 	got, err := ProfileNames(p)
 	if err != nil {
@@ -409,6 +434,10 @@ func TestMalformedLines(t *testing.T) {
 		{"in the credentials file, CRLF", "", "[a]\r\nx = 1\r\n\r\n" + secret + "\r\n", "credentials", 4},
 		{"after a byte order mark", "\uFEFF[a]\n" + secret, "", "config", 2},
 		{"before any header", secret + "\n[a]\n", "", "config", 1},
+		{"text after a header", "[profile a]\nx = 1\n[profile b] trailing\ny = 2\n", "", "config", 3},
+		{"a second ] after a header", "[a]\n[profile b] # [x]\n", "", "config", 2},
+		{"a ] inside the name", "", "[a]b]\nx = 1\n", "credentials", 1},
+		{"a header with a setting after it", "", "[a]\n[b]x = 1\n", "credentials", 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -439,7 +468,6 @@ func TestLenientLinesAreAccepted(t *testing.T) {
 		"= value without a key",
 		"key-with-colon: v",
 		"  indented words without a separator",
-		"[profile b] trailing words",
 		"\v[profile c]",
 		"\u00a0 odd leading space",
 		"[profile d] # comment = yes",

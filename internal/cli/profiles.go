@@ -47,33 +47,36 @@ type profileMemo struct {
 }
 
 type memoEntry struct {
-	values map[string]string
-	ok     bool
+	profile awsfile.Profile
+	ok      bool
 }
 
 func newProfileMemo(files *awsfile.Files) *profileMemo {
 	return &profileMemo{files: files, values: make(map[string]memoEntry)}
 }
 
-func (m *profileMemo) Profile(name string) (map[string]string, bool) {
+func (m *profileMemo) Profile(name string) (awsfile.Profile, bool) {
 	e, seen := m.values[name]
 	if !seen {
-		e.values, e.ok = lookup{m.files}.Profile(name)
+		e.profile, e.ok = m.files.Profile(name)
 		m.values[name] = e
 	}
-	return e.values, e.ok
+	return e.profile, e.ok
 }
 
 func describe(profiles session.Lookup, name string) profileRow {
+	// A broken profile shows as "invalid", except one that only holds settings (a [default] with a region, say):
+	// not broken, just not for assume, it shows as "none".
 	row := profileRow{Name: name, Kind: "invalid", Source: "-", MFA: "-", Region: "-"}
 	p, err := session.Resolve(profiles, name)
 	if err != nil {
 		// Show what the file says even when the chain is broken.
-		if v, ok := profiles.Profile(name); ok {
+		if f, ok := profiles.Profile(name); ok {
+			v := f.Values
 			row.Source = firstNonEmpty(v["source_profile"], v["credential_source"], "-")
 			row.Region = firstNonEmpty(v["region"], "-")
-			if settingsOnly(v) {
-				row.Kind = "none"
+			if session.KindOf(f, false) == session.KindNone {
+				row.Kind = string(session.KindNone)
 			}
 		}
 		return row
@@ -90,25 +93,14 @@ func describe(profiles session.Lookup, name string) profileRow {
 		row.Source = p.SSOStartURL
 	case p.WebIdentityTokenFile != "":
 		row.Source = "token " + filepath.Base(p.WebIdentityTokenFile)
+	case p.Kind == session.KindLogin:
+		row.Source = "aws login"
 	}
 	if s := p.MFA(); s != "" {
 		row.MFA = "yes"
 	}
 	row.Region = firstNonEmpty(p.RegionOrSource(), "-")
 	return row
-}
-
-// settingsOnly reports a profile that holds settings (a region, an output format) but no way to
-// get credentials, such as a [default] that only sets the region: not broken, just not for
-// assume. Such a profile shows as kind "none" rather than "invalid".
-func settingsOnly(values map[string]string) bool {
-	for _, k := range []string{"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "role_arn",
-		"source_profile", "credential_source", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file"} {
-		if values[k] != "" {
-			return false
-		}
-	}
-	return true
 }
 
 // listTable prints every profile with what it is and its cached session's time left. It reads

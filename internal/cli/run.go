@@ -117,10 +117,7 @@ func plural(n int) string {
 // lookup adapts the loaded files to session.Lookup.
 type lookup struct{ files *awsfile.Files }
 
-func (l lookup) Profile(name string) (map[string]string, bool) {
-	p, ok := l.files.Profile(name)
-	return p.Values, ok
-}
+func (l lookup) Profile(name string) (awsfile.Profile, bool) { return l.files.Profile(name) }
 
 func export(ctx context.Context, o *Options, d Deps, format render.Format, explicit bool) error {
 	// Everything that can be checked without a network call is checked first.

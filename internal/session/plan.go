@@ -37,8 +37,9 @@ type Options struct {
 	// only case where AWS_* variables may sign a call.
 	Getenv func(string) string
 	// SDKProvider returns the SDK's own provider for profile kinds assume does
-	// not implement itself (process, sso, web identity); nil: unsupported.
-	SDKProvider func(ctx context.Context, profile string) (aws.CredentialsProvider, error)
+	// not implement itself (process, sso, login, web identity), of the kind
+	// given; nil: unsupported.
+	SDKProvider func(ctx context.Context, profile string, kind Kind) (aws.CredentialsProvider, error)
 	// OnCacheError hears about a cache that cannot be written (not fatal).
 	OnCacheError func(error)
 }
@@ -132,14 +133,14 @@ func (b *builder) build(ctx context.Context, p *Profile, top bool) (aws.Credenti
 		return b.session(p, p.MFASerial, d, top, b.tokens(p)), nil
 	case KindRole:
 		return b.role(ctx, p, top)
-	case KindProcess, KindSSO, KindWebIdentity:
+	case KindProcess, KindSSO, KindLogin, KindWebIdentity:
 		if b.o.SDKProvider == nil {
 			return nil, &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("it is a %s profile, which this build of assume cannot use", p.Kind)}
 		}
 		if top {
 			b.how = string(p.Kind) + " credentials"
 		}
-		prov, err := b.o.SDKProvider(ctx, p.Name)
+		prov, err := b.o.SDKProvider(ctx, p.Name, p.Kind)
 		if err != nil {
 			return nil, err
 		}

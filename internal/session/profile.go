@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/assume-cli/assume/internal/awsfile"
 )
 
 // Kind says what a profile is, as shown by `assume -l`.
@@ -21,16 +23,18 @@ const (
 	KindProcess     Kind = "process"      // credential_process
 	KindSSO         Kind = "sso"          // IAM Identity Center
 	KindWebIdentity Kind = "web-identity" // role_arn with web_identity_token_file
-	KindUnknown     Kind = "unknown"      // nothing assume can turn into credentials
+	KindLogin       Kind = "login"        // login_session, signed in with `aws login`
+	KindUnknown     Kind = "unknown"      // credential settings that do not make a whole: an error says why
+	KindNone        Kind = "none"         // settings only (a region, an output format), no credentials
 	// The AWS CLI accepts credential_source only with role_arn, so a profile
 	// using it is a role; these name the source itself (in a SourceError).
 	KindInstance    Kind = "instance"    // credential_source = Ec2InstanceMetadata / EcsContainer
 	KindEnvironment Kind = "environment" // credential_source = Environment
 )
 
-// Lookup finds a profile's keys (lowercased) in the shared files.
+// Lookup finds a profile's settings in the shared files (*awsfile.Files is one).
 type Lookup interface {
-	Profile(name string) (values map[string]string, ok bool)
+	Profile(name string) (awsfile.Profile, bool)
 }
 
 // Profile is one resolved profile, with its source chain.
@@ -74,7 +78,7 @@ func Resolve(files Lookup, name string) (*Profile, error) {
 }
 
 func resolve(files Lookup, name string, seen map[string]bool, chain []string) (*Profile, error) {
-	values, ok := files.Profile(name)
+	file, ok := files.Profile(name)
 	if !ok {
 		if len(chain) > 0 {
 			return nil, &ConfigError{Profile: chain[len(chain)-1], Msg: fmt.Sprintf("its source_profile %q does not exist in the config or credentials file", name)}
@@ -87,18 +91,24 @@ func resolve(files Lookup, name string, seen map[string]bool, chain []string) (*
 	}
 	seen[name] = true
 
-	p := fromValues(name, values)
+	asSource := len(chain) > 1
+	p := fromValues(name, file.Values, KindOf(file, asSource))
+	if file.KeysErr != nil && usesKeys(p.Kind) {
+		return nil, file.KeysErr
+	}
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	if p.Kind == KindRole && values["source_profile"] != "" {
-		src := values["source_profile"]
+	if p.Kind == KindRole && p.Values["source_profile"] != "" {
+		src := p.Values["source_profile"]
 		if src == name {
 			// source_profile naming itself means "my own keys" (as in the SDK).
-			self := fromValues(name, values)
-			self.RoleARN, self.Kind = "", keyKind(self)
-			if self.AccessKeyID == "" {
+			self := fromValues(name, file.Values, KindOf(file, true))
+			if !usesKeys(self.Kind) || self.AccessKeyID == "" {
 				return nil, &ConfigError{Profile: name, Msg: "it names itself as source_profile but holds no aws_access_key_id"}
+			}
+			if file.KeysErr != nil {
+				return nil, file.KeysErr
 			}
 			p.Source = self
 			return p, nil
@@ -112,53 +122,89 @@ func resolve(files Lookup, name string, seen map[string]bool, chain []string) (*
 	return p, nil
 }
 
-func fromValues(name string, v map[string]string) *Profile {
-	p := &Profile{
-		Name:                 name,
-		AccessKeyID:          v["aws_access_key_id"],
-		SecretAccessKey:      v["aws_secret_access_key"],
-		SessionToken:         v["aws_session_token"],
-		MFASerial:            v["mfa_serial"],
-		MFAProcess:           v["mfa_process"],
-		RoleARN:              v["role_arn"],
-		ExternalID:           v["external_id"],
-		RoleSessionName:      v["role_session_name"],
-		CredentialSource:     v["credential_source"],
-		CredentialProcess:    v["credential_process"],
-		WebIdentityTokenFile: v["web_identity_token_file"],
-		SSOStartURL:          v["sso_start_url"],
-		SSOSession:           v["sso_session"],
-		Region:               v["region"],
-		EndpointURL:          v["endpoint_url"],
-		Values:               v,
-	}
+// KindOf tells what a profile is from its settings. It is the one place that decides, in the AWS CLI's order:
+//
+//  1. role_arn with web_identity_token_file: web identity;
+//  2. role_arn: a role, except for a source profile with keys of its own, which signs with those keys (as the
+//     AWS CLI and the SDK do: another profile's key must never sign for it);
+//  3. sso_account_id or sso_role_name: SSO;
+//  4. keys in the credentials file;
+//  5. login_session (aws login);
+//  6. credential_process;
+//  7. keys in the config file.
+//
+// Anything else is KindNone when it holds no credential setting at all, else KindUnknown (an error says what is
+// missing).
+func KindOf(p awsfile.Profile, asSource bool) Kind {
+	v := p.Values
+	keys := v["aws_access_key_id"] != "" || v["aws_secret_access_key"] != ""
+	anyKey := keys || v["aws_session_token"] != ""
 	switch {
-	case p.RoleARN != "" && p.WebIdentityTokenFile != "":
-		p.Kind = KindWebIdentity
-	case p.RoleARN != "":
-		// With neither source_profile nor credential_source, validate says
-		// what is missing, as the AWS CLI refuses such a role too.
-		p.Kind = KindRole
-	case p.SSOSession != "" || p.SSOStartURL != "" ||
-		(p.AccessKeyID == "" && (v["sso_account_id"] != "" || v["sso_role_name"] != "")):
-		p.Kind = KindSSO
-	case p.CredentialProcess != "":
-		p.Kind = KindProcess
-	default:
-		p.Kind = keyKind(p)
+	case v["role_arn"] != "" && v["web_identity_token_file"] != "":
+		return KindWebIdentity
+	case v["role_arn"] != "" && !(asSource && keys):
+		return KindRole
+	case v["sso_account_id"] != "" || v["sso_role_name"] != "":
+		return KindSSO
+	case anyKey && !p.KeysInConfig:
+		return keyKind(v)
+	case v["login_session"] != "":
+		return KindLogin
+	case v["credential_process"] != "":
+		return KindProcess
+	case anyKey:
+		return keyKind(v)
 	}
-	return p
+	for _, k := range credentialSettings {
+		if v[k] != "" {
+			return KindUnknown
+		}
+	}
+	return KindNone
 }
 
-func keyKind(p *Profile) Kind {
-	switch {
-	case p.AccessKeyID == "" && p.SecretAccessKey == "":
-		return KindUnknown
-	case p.MFASerial != "" && p.SessionToken == "":
+// credentialSettings are the settings that say something about credentials; a profile with none of them only
+// holds settings such as a region.
+var credentialSettings = []string{"role_arn", "source_profile", "credential_source", "credential_process",
+	"web_identity_token_file", "sso_session", "sso_start_url", "sso_region", "sso_account_id", "sso_role_name",
+	"login_session", "aws_access_key_id", "aws_secret_access_key", "aws_session_token"}
+
+// usesKeys reports the kinds whose credentials are the profile's own key set.
+func usesKeys(k Kind) bool { return k == KindStatic || k == KindMFAUser }
+
+func keyKind(v map[string]string) Kind {
+	if v["mfa_serial"] != "" && v["aws_session_token"] == "" {
 		return KindMFAUser
-	default:
-		return KindStatic
 	}
+	return KindStatic
+}
+
+func fromValues(name string, v map[string]string, kind Kind) *Profile {
+	p := &Profile{
+		Name:       name,
+		Kind:       kind,
+		MFASerial:  v["mfa_serial"],
+		MFAProcess: v["mfa_process"],
+		Region:     v["region"],
+		// endpoint_url applies to every call, whatever the kind.
+		EndpointURL: v["endpoint_url"],
+		Values:      v,
+	}
+	// Only the settings of the kind chosen are read, so nothing else can leak into the credentials.
+	switch kind {
+	case KindStatic, KindMFAUser, KindUnknown:
+		p.AccessKeyID, p.SecretAccessKey, p.SessionToken = v["aws_access_key_id"], v["aws_secret_access_key"], v["aws_session_token"]
+	}
+	switch kind {
+	case KindRole, KindWebIdentity, KindUnknown:
+		p.RoleARN, p.ExternalID, p.RoleSessionName = v["role_arn"], v["external_id"], v["role_session_name"]
+		p.CredentialSource, p.WebIdentityTokenFile = v["credential_source"], v["web_identity_token_file"]
+	case KindSSO:
+		p.SSOStartURL, p.SSOSession = v["sso_start_url"], v["sso_session"]
+	case KindProcess:
+		p.CredentialProcess = v["credential_process"]
+	}
+	return p
 }
 
 func (p *Profile) validate() error {
@@ -171,6 +217,9 @@ func (p *Profile) validate() error {
 	}
 	switch p.Kind {
 	case KindStatic, KindMFAUser:
+		if p.AccessKeyID == "" && p.SecretAccessKey == "" {
+			return &ConfigError{Profile: p.Name, Msg: "it has aws_session_token but no aws_access_key_id and aws_secret_access_key"}
+		}
 		if p.AccessKeyID == "" {
 			return &ConfigError{Profile: p.Name, Msg: "it has aws_secret_access_key but no aws_access_key_id"}
 		}
@@ -191,7 +240,7 @@ func (p *Profile) validate() error {
 		}
 	case KindSSO:
 		return p.validateSSO()
-	case KindUnknown:
+	case KindUnknown, KindNone:
 		return &ConfigError{Profile: p.Name, Msg: p.unknownReason()}
 	}
 	return nil
@@ -208,11 +257,8 @@ func (p *Profile) validateSSO() error {
 			missing = append(missing, k)
 		}
 	}
-	switch {
-	case len(missing) == 0:
+	if len(missing) == 0 {
 		return nil
-	case p.SSOSession != "" && len(missing) == 2:
-		return &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("it only names sso_session %q, which gives tools a sign-in token but no AWS credentials; add sso_account_id and sso_role_name (aws configure sso writes them)", p.SSOSession)}
 	}
 	return &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("it is an SSO profile without %s; add it (aws configure sso writes it)", strings.Join(missing, " and "))}
 }
@@ -222,8 +268,10 @@ func (p *Profile) validateSSO() error {
 func (p *Profile) unknownReason() string {
 	v := p.Values
 	switch {
-	case v["login_session"] != "":
-		return fmt.Sprintf("it signs in with `aws login` (login_session), which assume cannot use; use an SSO or access-key profile, or export with `aws configure export-credentials --profile %s`", p.Name)
+	case v["sso_session"] != "":
+		return fmt.Sprintf("it only names sso_session %q, which gives tools a sign-in token but no AWS credentials; add sso_account_id and sso_role_name (aws configure sso writes them)", v["sso_session"])
+	case v["sso_start_url"] != "" || v["sso_region"] != "":
+		return "its SSO settings give tools a sign-in token but no AWS credentials; add sso_account_id and sso_role_name (aws configure sso writes them)"
 	case p.CredentialSource != "":
 		return "credential_source says where the credentials that assume role_arn come from, and it has no role_arn; add role_arn"
 	case p.WebIdentityTokenFile != "":

@@ -17,13 +17,13 @@ import (
 )
 
 // SDKProvider returns the SDK's own credentials provider for a profile, for
-// the kinds the SDK already handles well (credential_process, SSO, web
+// the kinds the SDK already handles well (credential_process, SSO, aws login, web
 // identity). The profile is named explicitly, so AWS_* keys in the
 // environment do not take its place. The provider's errors are rewritten into
 // one sentence that says what to do (run `aws sso login`, fix the process)
 // and never repeats what a credential process printed.
-func SDKProvider(configFile, credentialsFile string) func(ctx context.Context, profile string) (aws.CredentialsProvider, error) {
-	return func(ctx context.Context, profile string) (aws.CredentialsProvider, error) {
+func SDKProvider(configFile, credentialsFile string) func(ctx context.Context, profile string, kind Kind) (aws.CredentialsProvider, error) {
+	return func(ctx context.Context, profile string, kind Kind) (aws.CredentialsProvider, error) {
 		// The SDK builds its web identity STS client before it resolves
 		// endpoint_url and AWS_ENDPOINT_URL, so that client would call AWS
 		// even when our own STS calls go elsewhere. It gets a client built
@@ -52,9 +52,15 @@ func SDKProvider(configFile, credentialsFile string) func(ctx context.Context, p
 			// credentials are the provider being built.
 			o.Credentials = aws.AnonymousCredentials{}
 		})
-		src := &sdkSource{Provider: cfg.Credentials, Profile: profile, Now: time.Now}
+		src := &sdkSource{Provider: cfg.Credentials, Profile: profile, Kind: kind, Now: time.Now}
 		if shared, ok := sharedConfigOf(cfg); ok {
-			src.Kind, src.SSOSession, src.TokenFile = sdkKind(shared), shared.SSOSessionName, shared.WebIdentityTokenFile
+			src.SSOSession, src.TokenFile = shared.SSOSessionName, shared.WebIdentityTokenFile
+			if sdkKind(shared) != kind {
+				// The SDK ranks keys above every other kind; assume follows the AWS CLI (see KindOf).
+				if src.Provider, err = providerOfKind(kind, shared, cfg, webSTS); err != nil {
+					return nil, &ConfigError{Profile: profile, Msg: err.Error()}
+				}
+			}
 		}
 		return src, nil
 	}
@@ -114,6 +120,8 @@ func sdkKind(c config.SharedConfig) Kind {
 		return KindWebIdentity
 	case c.SSOSessionName != "" || c.SSOStartURL != "" || c.SSOAccountID != "" || c.SSORoleName != "":
 		return KindSSO
+	case c.LoginSession != "":
+		return KindLogin
 	case c.CredentialProcess != "":
 		return KindProcess
 	}
@@ -138,7 +146,7 @@ type SourceError struct {
 	Profile string
 	Kind    Kind
 	Msg     string
-	// SSOLogin is the `aws sso login …` command that would fix it, if any.
+	// SSOLogin is the `aws sso login …` or `aws login …` command that would fix it, if any.
 	SSOLogin string
 	Err      error // the SDK's error, for errors.As; its text is not shown
 }
@@ -182,6 +190,8 @@ func (s *sdkSource) explain(err error) error {
 		return s.explainProcess(err)
 	case KindWebIdentity:
 		return s.explainWebIdentity(err)
+	case KindLogin:
+		return s.explainLogin(err)
 	}
 	return s.fail(err, "getting its credentials failed: %s", oneLine(err.Error()))
 }

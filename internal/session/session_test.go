@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/credcache"
 	"github.com/assume-cli/assume/internal/fakests"
 	"github.com/assume-cli/assume/internal/session"
@@ -15,9 +16,9 @@ import (
 // files is an in-memory Lookup.
 type files map[string]map[string]string
 
-func (f files) Profile(name string) (map[string]string, bool) {
+func (f files) Profile(name string) (awsfile.Profile, bool) {
 	v, ok := f[name]
-	return v, ok
+	return awsfile.Profile{Name: name, Values: v}, ok
 }
 
 const (

@@ -100,21 +100,13 @@ func (e *sourcesEnv) writeConfig(t *testing.T, config string) {
 	}
 }
 
-// fileLookup adapts the loaded files to session.Lookup, as the CLI does.
-type fileLookup struct{ f *awsfile.Files }
-
-func (l fileLookup) Profile(name string) (map[string]string, bool) {
-	p, ok := l.f.Profile(name)
-	return p.Values, ok
-}
-
 func (e *sourcesEnv) resolve(t *testing.T, name string) (*session.Profile, error) {
 	t.Helper()
 	f, err := awsfile.Load(e.paths)
 	if err != nil {
 		t.Fatalf("loading the files: %v", err)
 	}
-	return session.Resolve(fileLookup{f}, name)
+	return session.Resolve(f, name)
 }
 
 // get resolves and gets name as `assume name -m code` would, with our own
@@ -928,10 +920,7 @@ credential_source = EcsContainer
 
 func TestUnservableProfilesGetOneSentence(t *testing.T) {
 	e := newSourcesEnv(t)
-	e.writeConfig(t, `[profile login]
-login_session = arn:aws:iam::123456789012:user/me
-region = eu-west-1
-[profile src-no-role]
+	e.writeConfig(t, `[profile src-no-role]
 credential_source = Ec2InstanceMetadata
 [profile token-no-role]
 web_identity_token_file = /tmp/token
@@ -951,7 +940,6 @@ region = eu-west-1
 include_profile = base
 `)
 	for name, want := range map[string]string{
-		"login":          "aws configure export-credentials --profile login",
 		"src-no-role":    "it has no role_arn; add role_arn",
 		"token-no-role":  "it has no role_arn; add role_arn",
 		"source-no-role": "it has no role_arn; add role_arn",

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -220,18 +221,40 @@ func (r *run) chooseProfile() error {
 	return nil
 }
 
-// checkKind refuses profiles that do not hold an IAM user's keys: set-up writes keys and mfa_serial.
+// checkKind refuses profiles that get credentials some other way than an IAM user's keys: set-up writes keys and
+// mfa_serial. The profile's kind without its keys says whether anything else is there.
 func (r *run) checkKind() error {
-	for _, key := range []string{"role_arn", "credential_process", "sso_session", "sso_start_url", "credential_source", "web_identity_token_file"} {
-		if v := r.current[key]; v != "" {
-			advice := "--setup is for a profile with an IAM user's access keys; choose another profile name"
-			if src := r.current["source_profile"]; key == "role_arn" && src != "" && src != r.result.Profile {
-				advice = fmt.Sprintf("--setup is for an IAM user's access keys: run `assume --setup %s` on its source profile instead", shellWord(src))
+	others := maps.Clone(r.current)
+	for _, k := range awsfile.KeyNames {
+		delete(others, k)
+	}
+	kind := session.KindOf(awsfile.Profile{Values: others}, false)
+	if kind == session.KindNone {
+		return nil
+	}
+	key := kindSetting[kind]
+	if key == "" { // settings that make no whole, such as credential_source without role_arn
+		for _, k := range []string{"credential_source", "web_identity_token_file", "sso_session", "sso_start_url", "sso_region", "source_profile"} {
+			if others[k] != "" {
+				key = k
+				break
 			}
-			return fmt.Errorf("profile %q gets its credentials through %s; %s", r.result.Profile, key, advice)
 		}
 	}
-	return nil
+	advice := "--setup is for a profile with an IAM user's access keys; choose another profile name"
+	if src := r.current["source_profile"]; kind == session.KindRole && src != "" && src != r.result.Profile {
+		advice = fmt.Sprintf("--setup is for an IAM user's access keys: run `assume --setup %s` on its source profile instead", shellWord(src))
+	}
+	return fmt.Errorf("profile %q gets its credentials through %s; %s", r.result.Profile, key, advice)
+}
+
+// kindSetting names the setting that makes a profile of each kind.
+var kindSetting = map[session.Kind]string{
+	session.KindRole:        "role_arn",
+	session.KindWebIdentity: "web_identity_token_file",
+	session.KindSSO:         "sso_account_id and sso_role_name",
+	session.KindLogin:       "login_session",
+	session.KindProcess:     "credential_process",
 }
 
 var accessKeyIDPattern = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
