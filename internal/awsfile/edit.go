@@ -389,7 +389,7 @@ func SectionSettings(path, section string) ([]map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	text, err := readCapped(path)
+	text, err := readEditable(path)
 	if err != nil || text == "" {
 		return nil, err
 	}
@@ -400,8 +400,8 @@ func SectionSettings(path, section string) ([]map[string]string, error) {
 	return doc.occurrences, nil
 }
 
-// readCapped reads a whole file of at most maxEditSize bytes; a missing file reads as empty.
-func readCapped(path string) (string, error) {
+// readEditable reads a whole file of at most maxEditSize bytes; a missing file reads as empty.
+func readEditable(path string) (string, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
