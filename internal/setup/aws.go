@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/session"
 )
 
@@ -45,6 +46,12 @@ func NewClients(getenv func(string) string, httpClient *http.Client) Clients {
 		if err != nil {
 			return nil, nil, err
 		}
+		limits, err := deadline.FromEnv(getenv)
+		if err != nil {
+			return nil, nil, err
+		}
+		// Every IAM and STS call of the set-up gets the network deadline.
+		cfg.APIOptions = append(cfg.APIOptions, deadline.APIOption(limits.NetworkOrDefault()))
 		iamEndpoint, stsEndpoint := session.ServiceEndpoint(getenv, "IAM", profileEndpoint), session.ServiceEndpoint(getenv, "STS", profileEndpoint)
 		iamClient := iam.NewFromConfig(cfg, func(o *iam.Options) {
 			if iamEndpoint != "" {
