@@ -40,20 +40,24 @@ func Parse(s string) (string, error) {
 	return code, nil
 }
 
-// FromOutput finds the code in what an mfa_process printed: the whole
-// output when it is one code ("123 456"), else its last word that is one,
-// since tools print "AWS:alice  123456".
+// FromOutput finds the code in what an mfa_process printed: its last word
+// that is a code, since tools print "AWS:alice  123456", or its last two
+// words when they are the halves of one ("AWS:alice  123 456").
 func FromOutput(out []byte) (string, bool) {
-	if code, err := Parse(string(out)); err == nil {
-		return code, true
-	}
 	fields := strings.Fields(string(out))
 	for i := len(fields) - 1; i >= 0; i-- {
+		if i > 0 && isDigits(fields[i], 3) && isDigits(fields[i-1], 3) {
+			return fields[i-1] + fields[i], true
+		}
 		if code, err := Parse(fields[i]); err == nil {
 			return code, true
 		}
 	}
 	return "", false
+}
+
+func isDigits(s string, n int) bool {
+	return len(s) == n && strings.Trim(s, "0123456789") == ""
 }
 
 // ErrNoTerminal: there is nobody to ask.
