@@ -14,6 +14,7 @@ import (
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // The variables that change the limits, and the limits without them. An API
@@ -125,10 +126,23 @@ func endpointOf(err error) string {
 }
 
 // APIOption puts the deadline d on every operation of an AWS SDK client
-// (add it to aws.Config.APIOptions): the whole call, retries and reading
-// the answer included.
+// (add it to aws.Config.APIOptions or a call's options): the whole call,
+// retries and reading the answer included.
 func APIOption(d time.Duration) func(*middleware.Stack) error {
 	return func(s *middleware.Stack) error {
+		// The stack is built for each call, so this is the call's own.
+		var endpoint string
+		err := s.Finalize.Add(middleware.FinalizeMiddlewareFunc("AssumeDeadlineEndpoint",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				if r, ok := in.Request.(*smithyhttp.Request); ok && r.URL != nil {
+					// Scheme and host only: a path or query may carry a capability.
+					endpoint = r.URL.Scheme + "://" + r.URL.Host
+				}
+				return next.HandleFinalize(ctx, in)
+			}), middleware.After)
+		if err != nil {
+			return err
+		}
 		// After the service metadata is registered, so the error can name
 		// the service and the operation.
 		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("AssumeDeadline",
@@ -142,6 +156,10 @@ func APIOption(d time.Duration) func(*middleware.Stack) error {
 						out, md, err := next.HandleInitialize(ctx, in)
 						return result{out, md}, err
 					})
+				var late *NetworkError
+				if errors.As(err, &late) && late.Endpoint == "" {
+					late.Endpoint = endpoint
+				}
 				return r.out, r.md, err
 			}), middleware.After)
 	}

@@ -41,9 +41,7 @@ func (p *SessionTokenProvider) Retrieve(ctx context.Context) (aws.Credentials, e
 	if in.SerialNumber, in.TokenCode, err = mfaParams(ctx, p.Serial, p.Token); err != nil {
 		return aws.Credentials{}, err
 	}
-	out, err := deadline.Call(ctx, networkTimeout(p.Timeout), "STS", "GetSessionToken", func(ctx context.Context) (*sts.GetSessionTokenOutput, error) {
-		return client.GetSessionToken(ctx, in)
-	})
+	out, err := client.GetSessionToken(ctx, in, withDeadline(p.Timeout))
 	if err != nil {
 		return aws.Credentials{}, describeSTSError("GetSessionToken", err, nowOr(p.Now))
 	}
@@ -87,9 +85,7 @@ func (p *AssumeRoleProvider) assume(ctx context.Context) (aws.Credentials, error
 	if in.SerialNumber, in.TokenCode, err = mfaParams(ctx, p.Serial, p.Token); err != nil {
 		return aws.Credentials{}, err
 	}
-	out, err := deadline.Call(ctx, networkTimeout(p.Timeout), "STS", "AssumeRole", func(ctx context.Context) (*sts.AssumeRoleOutput, error) {
-		return client.AssumeRole(ctx, in)
-	})
+	out, err := client.AssumeRole(ctx, in, withDeadline(p.Timeout))
 	if err != nil {
 		return aws.Credentials{}, describeSTSError("AssumeRole", err, nowOr(p.Now))
 	}
@@ -110,8 +106,11 @@ func fromSTS(c *types.Credentials, source string) aws.Credentials {
 	}
 }
 
-func networkTimeout(d time.Duration) time.Duration {
-	return deadline.Limits{Network: d}.NetworkOrDefault()
+// withDeadline gives an STS call the network deadline d (zero: the default).
+func withDeadline(d time.Duration) func(*sts.Options) {
+	return func(o *sts.Options) {
+		o.APIOptions = append(o.APIOptions, deadline.APIOption(deadline.Limits{Network: d}.NetworkOrDefault()))
+	}
 }
 
 // checkAnswer refuses credentials from an STS call that are expired or
