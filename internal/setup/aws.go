@@ -99,6 +99,15 @@ func isNetworkError(err error) bool {
 	return !errors.As(err, &ae) && !errors.Is(err, context.Canceled)
 }
 
+// lateAnswer is the deadline error inside err, if a call went unanswered.
+func lateAnswer(err error) *deadline.NetworkError {
+	var late *deadline.NetworkError
+	if errors.As(err, &late) {
+		return late
+	}
+	return nil
+}
+
 // deniedError explains an IAM AccessDenied: which permission the user lacks and who can help.
 func deniedError(action, instead string, err error) error {
 	return fmt.Errorf("your IAM user lacks %s (AWS said %s); ask an administrator to allow it for your own user "+
