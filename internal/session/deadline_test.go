@@ -158,3 +158,38 @@ func TestCredentialProcessDeadlineAndCap(t *testing.T) {
 	_, err = e.get(t, "floods", "", withLimits)
 	oneSentence(t, err, `profile "floods": its credential_process printed more than 1048576 bytes on stdout and was stopped`)
 }
+
+func TestWebIdentityCallMeetsTheDeadline(t *testing.T) {
+	e := newSourcesEnv(t)
+	endpoint := blackHole(t)
+	file := e.tokenFile(t, "jwt-header.jwt-claims.jwt-signature")
+	e.writeConfig(t, fmt.Sprintf("[profile ci]\nrole_arn = %s\nweb_identity_token_file = %s\nendpoint_url = %s\n", webRoleARN, file, endpoint))
+	_, err := e.get(t, "ci", "", func(o *session.Options) {
+		o.SDKProvider = session.SDKProvider(e.paths.Config, e.paths.Credentials, deadline.Limits{Network: 300 * time.Millisecond})
+	})
+	oneSentence(t, err, `profile "ci": STS AssumeRoleWithWebIdentity at `+endpoint+" did not answer within 300ms", "ASSUME_TIMEOUT")
+}
+
+func TestInstanceMetadataMeetsTheDeadline(t *testing.T) {
+	e := newSourcesEnv(t)
+	endpoint := blackHole(t)
+	// The instance code reads the SDK's own variable, as the SDK does.
+	t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint)
+	e.writeConfig(t, fmt.Sprintf("[profile boxed]\nrole_arn = %s\ncredential_source = Ec2InstanceMetadata\n", openRoleARN))
+	_, err := e.get(t, "boxed", "", func(o *session.Options) { o.Limits = deadline.Limits{Network: 300 * time.Millisecond} })
+	oneSentence(t, err, "credential_source = Ec2InstanceMetadata: the instance metadata service at "+endpoint+" did not answer within 300ms", "ASSUME_TIMEOUT")
+}
+
+func TestInstanceCredentialsExpiringWithinTheMarginAreRefused(t *testing.T) {
+	e := newSourcesEnv(t)
+	src := e.sessionCreds(t)
+	src.Expires = time.Now().Add(30 * time.Second)
+	imds, _ := fakeIMDS(t, "instance-role", src)
+	t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.URL)
+	e.writeConfig(t, fmt.Sprintf("[profile boxed]\nrole_arn = %s\ncredential_source = Ec2InstanceMetadata\n", openRoleARN))
+	_, err := e.get(t, "boxed", "", nil)
+	oneSentence(t, err, "credential_source = Ec2InstanceMetadata ("+imds.URL+") returned credentials that expire within a minute")
+	if n := e.sts.CallCount("AssumeRole"); n != 0 {
+		t.Fatalf("%d AssumeRole calls signed by credentials about to expire", n)
+	}
+}
