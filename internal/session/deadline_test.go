@@ -193,3 +193,29 @@ func TestInstanceCredentialsExpiringWithinTheMarginAreRefused(t *testing.T) {
 		t.Fatalf("%d AssumeRole calls signed by credentials about to expire", n)
 	}
 }
+
+func TestSSOPortalMeetsTheDeadline(t *testing.T) {
+	e := newSourcesEnv(t)
+	endpoint := blackHole(t)
+	// The SDK reads the portal's endpoint from its own variable, as the
+	// other SSO tests set it.
+	t.Setenv("AWS_ENDPOINT_URL_SSO", endpoint)
+	e.writeConfig(t, ssoConfig)
+	e.writeSSOToken(t, "corp", ssoToken{AccessToken: "session-token-1", ExpiresAt: time.Now().Add(8 * time.Hour).UTC().Format(time.RFC3339)})
+	_, err := e.get(t, "dev", "", func(o *session.Options) {
+		o.SDKProvider = session.SDKProvider(e.paths.Config, e.paths.Credentials, deadline.Limits{Network: 300 * time.Millisecond})
+	})
+	oneSentence(t, err, `profile "dev": SSO GetRoleCredentials at `+endpoint+" did not answer within 300ms", "ASSUME_TIMEOUT")
+}
+
+func TestExpiredSSOCredentialsAreRefused(t *testing.T) {
+	e := newSourcesEnv(t)
+	portal := newPortal(t)
+	e.writeConfig(t, ssoConfig)
+	e.writeSSOToken(t, "corp", ssoToken{AccessToken: "session-token-1", ExpiresAt: time.Now().Add(8 * time.Hour).UTC().Format(time.RFC3339)})
+	dead := portalCreds("ASIASSODEAD000000001")
+	dead.Expiration = time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+	portal.Allow("session-token-1", ssoAccount, "Developer", dead)
+	_, err := e.get(t, "dev", "", nil)
+	oneSentence(t, err, `profile "dev": the SSO portal returned credentials that expired at `+dead.Expiration.Format(time.RFC3339))
+}
