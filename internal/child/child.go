@@ -143,6 +143,7 @@ func Output(ctx context.Context, s Spec) ([]byte, error) {
 	defer timer.Stop()
 	var raise os.Signal
 	var waitErr error
+	cancelled := ctx.Done()
 wait:
 	for {
 		select {
@@ -150,7 +151,8 @@ wait:
 			break wait
 		case <-timer.C:
 			stop(TimedOut)
-		case <-ctx.Done():
+		case <-cancelled:
+			cancelled = nil // closed for good: heard once
 			stop(Stopped)
 		case sig := <-sigs:
 			raise = sig

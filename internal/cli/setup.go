@@ -114,7 +114,7 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 		Store:   setup.FileStore{Paths: paths(d)},
 		Log:     d.Streams.ErrOut,
 		RunProcess: func(ctx context.Context, profile, command string) (string, error) {
-			return mfa.Process{Command: command, What: "the --mfa-process command",
+			return mfa.Process{Command: command, What: fmt.Sprintf("the mfa_process command for profile %q", profile),
 				Timeout: limits.ProcessOrDefault(), TimeoutVar: deadline.ProcessVar,
 				Stdin: os.Stdin, Stderr: d.Streams.ErrOut}.Code(ctx)
 		},
