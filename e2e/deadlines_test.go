@@ -107,10 +107,12 @@ func processGone(pid int) bool {
 	return strings.HasPrefix(strings.TrimSpace(s[strings.LastIndexByte(s, ')')+1:]), "Z")
 }
 
-func TestSIGTERMWhileMFAProcessHangsLeavesNoProcess(t *testing.T) {
-	bin := requireAssume(t)
-	dir, env := bareSandbox(t, "", "", "AWS_ENDPOINT_URL=http://127.0.0.1:1")
-	pidFile := filepath.Join(dir, "pids")
+// hangingMFAProfile writes a profile [hang] whose mfa_process starts a
+// sleeping child of its own and then sleeps; the script writes both process
+// IDs to the file returned once they run.
+func hangingMFAProfile(t *testing.T, dir string) (pidFile string) {
+	t.Helper()
+	pidFile = filepath.Join(dir, "pids")
 	script := filepath.Join(dir, "hang.sh")
 	// The mfa_process starts a sleeping child of its own, and then sleeps.
 	body := "#!/bin/sh\nsleep 300 &\necho $! >" + pidFile + ".tmp\necho $$ >>" + pidFile + ".tmp\nmv " + pidFile + ".tmp " + pidFile + "\nexec sleep 301\n"
@@ -124,6 +126,82 @@ func TestSIGTERMWhileMFAProcessHangsLeavesNoProcess(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte("[hang]\naws_access_key_id = AKIAHANG000000000001\naws_secret_access_key = hang-secret\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return pidFile
+}
+
+// readPids reads the process IDs the script wrote.
+func readPids(t *testing.T, pidFile string) []int {
+	t.Helper()
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pids []int
+	for _, f := range strings.Fields(string(b)) {
+		pid, _ := strconv.Atoi(f)
+		pids = append(pids, pid)
+	}
+	if len(pids) != 2 {
+		t.Fatalf("pids = %v", pids)
+	}
+	return pids
+}
+
+func requireProcessesGone(t *testing.T, pids []int) {
+	t.Helper()
+	for _, pid := range pids {
+		for i := 0; !processGone(pid); i++ {
+			if i == 500 {
+				t.Fatalf("process %d of the mfa_process still runs", pid)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
+func TestHangingMFAProcessEndsAtASSUME_PROCESS_TIMEOUT(t *testing.T) {
+	bin := requireAssume(t)
+	dir, env := bareSandbox(t, "", "", "AWS_ENDPOINT_URL=http://127.0.0.1:1", "ASSUME_PROCESS_TIMEOUT=1s")
+	pidFile := hangingMFAProfile(t, dir)
+	cmd := exec.CommandContext(ctxFor(t, 2*time.Minute), bin, "hang", "--format", "bash")
+	cmd.Env = env
+	inOwnSession(cmd)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || stdout.Len() != 0 {
+		t.Fatalf("exit: %v, stdout %q; want 1 and nothing\nstderr: %s", err, stdout.String(), stderr.String())
+	}
+	want := `assume: the mfa_process command for profile "hang" did not finish within 1s and was stopped; run it yourself to see why, or allow more time with ASSUME_PROCESS_TIMEOUT (e.g. ASSUME_PROCESS_TIMEOUT=2s).` + "\n"
+	if stderr.String() != want {
+		t.Fatalf("stderr = %q\nwant     %q", stderr.String(), want)
+	}
+	requireProcessesGone(t, readPids(t, pidFile))
+}
+
+func TestBadDeadlineVariableIsAUsageError(t *testing.T) {
+	bin := requireAssume(t)
+	_, env := bareSandbox(t, "[profile p]\n", "[p]\naws_access_key_id = AKIABADTIMEOUT000001\naws_secret_access_key = s\n", "ASSUME_TIMEOUT=soon")
+	cmd := exec.CommandContext(ctxFor(t, time.Minute), bin, "p", "--format", "bash")
+	cmd.Env = env
+	inOwnSession(cmd)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || stdout.Len() != 0 {
+		t.Fatalf("exit: %v, stdout %q; want 2 and nothing", err, stdout.String())
+	}
+	if want := "assume: ASSUME_TIMEOUT=\"soon\" is not a positive duration: use forms like 30s, 2m or 45.\n"; stderr.String() != want {
+		t.Fatalf("stderr = %q\nwant     %q", stderr.String(), want)
+	}
+}
+
+func TestSIGTERMWhileMFAProcessHangsLeavesNoProcess(t *testing.T) {
+	bin := requireAssume(t)
+	dir, env := bareSandbox(t, "", "", "AWS_ENDPOINT_URL=http://127.0.0.1:1")
+	pidFile := hangingMFAProfile(t, dir)
 
 	cmd := exec.CommandContext(ctxFor(t, 2*time.Minute), bin, "hang", "--format", "bash")
 	cmd.Env = env
@@ -133,13 +211,8 @@ func TestSIGTERMWhileMFAProcessHangsLeavesNoProcess(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	var pids []int
 	for i := 0; ; i++ {
-		if b, err := os.ReadFile(pidFile); err == nil {
-			for _, f := range strings.Fields(string(b)) {
-				pid, _ := strconv.Atoi(f)
-				pids = append(pids, pid)
-			}
+		if _, err := os.Stat(pidFile); err == nil {
 			break
 		}
 		if i == 3000 {
@@ -147,9 +220,7 @@ func TestSIGTERMWhileMFAProcessHangsLeavesNoProcess(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if len(pids) != 2 {
-		t.Fatalf("pids = %v", pids)
-	}
+	pids := readPids(t, pidFile)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -164,12 +235,5 @@ func TestSIGTERMWhileMFAProcessHangsLeavesNoProcess(t *testing.T) {
 	if stdout.Len() != 0 {
 		t.Errorf("stdout = %q", stdout.String())
 	}
-	for _, pid := range pids {
-		for i := 0; !processGone(pid); i++ {
-			if i == 500 {
-				t.Fatalf("process %d of the mfa_process still runs after assume got SIGTERM", pid)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
+	requireProcessesGone(t, pids)
 }

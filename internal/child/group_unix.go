@@ -64,6 +64,6 @@ func (g *group) restore() {
 // here: assume ends as the sender meant, or a caller's own handler hears it.
 func reraise(sig os.Signal) {
 	if s, ok := sig.(syscall.Signal); ok {
-		_ = syscall.Kill(os.Getpid(), s)
+		raise(s)
 	}
 }
