@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/credcache"
+	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/shelldetect"
@@ -126,6 +128,10 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 			return err
 		}
 	}
+	limits, err := deadline.FromEnv(d.Getenv)
+	if err != nil {
+		return usageErr("%v", err)
+	}
 	duration, err := parseDuration("--duration", o.Duration)
 	if err != nil {
 		return err
@@ -190,11 +196,12 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 		Cache:           store,
 		Tokens: &session.MFACodes{
 			Code: o.MFAToken, Process: o.MFAProcess, Prompter: d.Prompter,
-			Profile: p.Name, Stderr: d.Streams.ErrOut,
+			Profile: p.Name, Stdin: os.Stdin, Stderr: d.Streams.ErrOut, Timeout: limits.Process,
 		},
 		Now:         d.Now,
 		Getenv:      d.Getenv,
-		SDKProvider: session.SDKProvider(pth.Config, pth.Credentials),
+		SDKProvider: session.SDKProvider(pth.Config, pth.Credentials, limits),
+		Limits:      limits,
 		OnCacheError: func(err error) {
 			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: could not cache the credentials (%v); the next run will ask STS again\n", err)
 		},

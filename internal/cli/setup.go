@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/assume-cli/assume/internal/deadline"
+	"github.com/assume-cli/assume/internal/mfa"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/setup"
 )
@@ -94,6 +96,10 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 			return err
 		}
 	}
+	limits, err := deadline.FromEnv(d.Getenv)
+	if err != nil {
+		return usageErr("%v", err)
+	}
 	secret, err := setupSecret(o, d)
 	if err != nil {
 		return err
@@ -108,8 +114,9 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 		Store:   setup.FileStore{Paths: paths(d)},
 		Log:     d.Streams.ErrOut,
 		RunProcess: func(ctx context.Context, profile, command string) (string, error) {
-			codes := &session.MFACodes{Process: command, Profile: profile, Stderr: d.Streams.ErrOut}
-			return codes.For("")(ctx, "")
+			return mfa.Process{Command: command, What: fmt.Sprintf("the mfa_process command for profile %q", profile),
+				Timeout: limits.ProcessOrDefault(), TimeoutVar: deadline.ProcessVar,
+				Stdin: os.Stdin, Stderr: d.Streams.ErrOut}.Code(ctx)
 		},
 		Now:           d.Now,
 		DefaultRegion: firstNonEmpty(d.Getenv("AWS_REGION"), d.Getenv("AWS_DEFAULT_REGION")),

@@ -60,6 +60,9 @@ type Server struct {
 	// Now is the server's clock; DateSkew shifts the Date header it sends.
 	Now      func() time.Time
 	DateSkew time.Duration
+	// ExpiryShift moves the Expiration of every credential it issues (a
+	// negative shift answers with credentials that are already expired).
+	ExpiryShift time.Duration
 
 	mu    sync.Mutex
 	calls []Call
@@ -261,7 +264,7 @@ func (s *Server) duration(w http.ResponseWriter, v string, def, max time.Duratio
 func (s *Server) issue(u *User, d time.Duration, mfa bool) (id, secret, token string, exp time.Time) {
 	id = "ASIA" + randHex(8)
 	secret, token = randHex(20), "FwoG"+randHex(32)
-	exp = s.Now().Add(d).UTC().Truncate(time.Second)
+	exp = s.Now().Add(d + s.ExpiryShift).UTC().Truncate(time.Second)
 	s.creds[id] = &issued{user: u, expires: exp, mfa: mfa, temp: true}
 	return id, secret, token, exp
 }

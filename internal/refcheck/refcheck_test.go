@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 
 	"github.com/assume-cli/assume/internal/awsfile"
+	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/fakests"
 	"github.com/assume-cli/assume/internal/session"
 )
@@ -291,7 +292,7 @@ func assumeOne(files *awsfile.Files, paths awsfile.Paths, fake *fake, name strin
 		return keysOutcome("keys", p.AccessKeyID, p.SecretAccessKey, p.SessionToken)
 	case session.KindSSO, session.KindWebIdentity, session.KindLogin:
 		// Loaded but not called, as botocore defers these calls; a login session is read at once by both.
-		prov, err := session.SDKProvider(paths.Config, paths.Credentials)(ctx, name, p.Kind)
+		prov, err := session.SDKProvider(paths.Config, paths.Credentials, deadline.Limits{})(ctx, name, p.Kind)
 		if err == nil && p.Kind == session.KindLogin {
 			_, err = prov.Retrieve(ctx)
 		}
@@ -312,7 +313,7 @@ func assumeOne(files *awsfile.Files, paths awsfile.Paths, fake *fake, name strin
 		Clients:     session.NewClientFactory("us-east-1", fake.URL, nil),
 		Getenv:      func(string) string { return "" },
 		Now:         time.Now,
-		SDKProvider: session.SDKProvider(paths.Config, paths.Credentials),
+		SDKProvider: session.SDKProvider(paths.Config, paths.Credentials, deadline.Limits{}),
 	})
 	switch p.Kind {
 	case session.KindRole:

@@ -8,11 +8,14 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/endpointcreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+
+	"github.com/assume-cli/assume/internal/deadline"
 )
 
 // ecsCredentialsHost is where AWS_CONTAINER_CREDENTIALS_RELATIVE_URI points.
@@ -25,9 +28,9 @@ const ecsCredentialsHost = "http://169.254.170.2"
 // included), and refuses a plain-HTTP endpoint that is not the container
 // agent's or this machine's, so credentials are never fetched in clear
 // across a network.
-func instanceProvider(source string) (aws.CredentialsProvider, error) {
+func instanceProvider(source string, timeout time.Duration, now func() time.Time) (aws.CredentialsProvider, error) {
 	if source == "Ec2InstanceMetadata" {
-		return &instanceSource{source: source, where: imdsEndpoint(), Provider: ec2rolecreds.New(func(o *ec2rolecreds.Options) {
+		return &instanceSource{source: source, where: imdsEndpoint(), timeout: timeout, now: now, Provider: ec2rolecreds.New(func(o *ec2rolecreds.Options) {
 			o.Client = imds.New(imds.Options{})
 		})}, nil
 	}
@@ -49,7 +52,7 @@ func instanceProvider(source string) (aws.CredentialsProvider, error) {
 			o.AuthorizationToken = token
 		}
 	})
-	return &instanceSource{source: source, where: hostOf(endpoint), Provider: prov}, nil
+	return &instanceSource{source: source, where: hostOf(endpoint), timeout: timeout, now: now, Provider: prov}, nil
 }
 
 func hostOf(endpoint string) string {
@@ -110,13 +113,29 @@ func containerHostAllowed(host string) bool {
 type instanceSource struct {
 	source   string
 	where    string // scheme and host only: an ECS path is a capability
+	timeout  time.Duration
+	now      func() time.Time
 	Provider aws.CredentialsProvider
 }
 
 func (s *instanceSource) Retrieve(ctx context.Context) (aws.Credentials, error) {
-	creds, err := s.Provider.Retrieve(ctx)
+	service := "the container credentials endpoint"
+	if s.source == "Ec2InstanceMetadata" {
+		service = "the instance metadata service"
+	}
+	creds, err := deadline.Call(ctx, s.timeout, service, "", s.Provider.Retrieve)
 	if err == nil {
+		if now := nowOr(s.now)(); !usable(creds, now) {
+			e := &ExpiredError{What: fmt.Sprintf("credential_source = %s (%s)", s.source, s.where), Expires: creds.Expires, Now: now}
+			return aws.Credentials{}, &SourceError{Kind: KindInstance, Err: e, Msg: e.Error()}
+		}
 		return creds, nil
+	}
+	var late *deadline.NetworkError
+	if errors.As(err, &late) {
+		// Named by scheme and host only, never the path.
+		late.Endpoint = s.where
+		return aws.Credentials{}, &SourceError{Kind: KindInstance, Err: err, Msg: "credential_source = " + s.source + ": " + late.Error()}
 	}
 	if errors.Is(err, context.Canceled) {
 		return aws.Credentials{}, err

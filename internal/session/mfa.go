@@ -1,24 +1,23 @@
 package session
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
-	"runtime"
-	"strings"
+	"time"
 
-	"github.com/assume-cli/assume/internal/iostreams"
+	"github.com/assume-cli/assume/internal/deadline"
+	"github.com/assume-cli/assume/internal/mfa"
 	"github.com/assume-cli/assume/internal/prompt"
 )
 
-// ValidateCode checks that an MFA code is six digits, before any STS call.
+// ValidateCode checks a code given with -m or ASSUME_MFA_TOKEN against the
+// one rule (mfa.Parse), before any STS call; a code that breaks it is a
+// usage error.
 func ValidateCode(code string) error {
-	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
-		return &UsageError{Msg: "the MFA code must be the 6 digits your MFA device shows now"}
+	if _, err := mfa.Parse(code); err != nil {
+		return &UsageError{Msg: err.Error()}
 	}
 	return nil
 }
@@ -30,75 +29,55 @@ type MFACodes struct {
 	Code     string // already validated
 	Process  string // --mfa-process; overrides ProfileProcess
 	Prompter prompt.Prompter
-	Profile  string    // named in the prompt and in errors
-	Stderr   io.Writer // where mfa_process's own messages go
+	Profile  string // named in the prompt and in errors
+	// Stdin and Stderr are mfa_process's own: it may prompt, or say
+	// "Touch your YubiKey"; nil: none.
+	Stdin  io.Reader
+	Stderr io.Writer
+	// Timeout is mfa_process's deadline; zero: deadline.DefaultProcess.
+	Timeout time.Duration
 }
 
 // For returns the TokenFunc for a profile with the given mfa_process.
 func (m *MFACodes) For(profileProcess string) TokenFunc {
 	return func(ctx context.Context, serial string) (string, error) {
 		if m.Code != "" {
-			code := m.Code
+			code, err := mfa.Parse(m.Code)
 			// A TOTP code is good for one STS call; a second call in the same
 			// run must not resend it.
 			m.Code = ""
+			if err != nil {
+				return "", &UsageError{Msg: err.Error()}
+			}
 			return code, nil
 		}
-		if cmd := firstNonEmpty(m.Process, profileProcess); cmd != "" {
-			return m.run(ctx, cmd)
+		if m.Process != "" {
+			return m.run(ctx, m.Process, "the --mfa-process command")
+		}
+		if profileProcess != "" {
+			return m.run(ctx, profileProcess, fmt.Sprintf("the mfa_process command for profile %q", m.Profile))
 		}
 		return m.ask(serial)
 	}
 }
 
-func (m *MFACodes) run(ctx context.Context, command string) (string, error) {
-	var c *exec.Cmd
-	if runtime.GOOS == "windows" {
-		c = exec.CommandContext(ctx, "cmd", "/C", command)
-	} else {
-		c = exec.CommandContext(ctx, "/bin/sh", "-c", command)
-	}
-	var out bytes.Buffer
-	c.Stdout = &out
-	c.Stderr = m.Stderr // e.g. "Touch your YubiKey" must reach the person
-	c.Stdin = os.Stdin
-	if err := c.Run(); err != nil {
-		return "", fmt.Errorf("the mfa_process command for profile %q failed (%v); run it yourself to see why, or pass the code with -m", m.Profile, err)
-	}
-	// Take the last six-digit word: tools print "AWS:alice  123456".
-	fields := strings.Fields(out.String())
-	for i := len(fields) - 1; i >= 0; i-- {
-		if ValidateCode(fields[i]) == nil {
-			return fields[i], nil
-		}
-	}
-	return "", fmt.Errorf("the mfa_process command for profile %q printed no 6-digit code on stdout; check that it prints only the code", m.Profile)
+func (m *MFACodes) run(ctx context.Context, command, what string) (string, error) {
+	return mfa.Process{
+		Command: command, What: what,
+		Timeout: deadline.Limits{Process: m.Timeout}.ProcessOrDefault(), TimeoutVar: deadline.ProcessVar,
+		Stdin: m.Stdin, Stderr: m.Stderr,
+	}.Code(ctx)
 }
 
 func (m *MFACodes) ask(serial string) (string, error) {
-	if m.Prompter == nil {
-		return "", m.noTerminal()
+	code, err := mfa.Ask(m.Prompter, fmt.Sprintf("MFA code for %s (%s):", m.Profile, serial), 3, nil)
+	switch {
+	case errors.Is(err, mfa.ErrNoTerminal):
+		return "", fmt.Errorf("profile %q needs an MFA code and there is no terminal to ask on; pass it with -m CODE or ASSUME_MFA_TOKEN, or set mfa_process in the profile", m.Profile)
+	case errors.Is(err, mfa.ErrNotACode):
+		return "", &UsageError{Msg: err.Error()}
 	}
-	msg := fmt.Sprintf("MFA code for %s (%s):", m.Profile, serial)
-	for attempt := 0; attempt < 3; attempt++ {
-		code, err := m.Prompter.Input(msg, "")
-		if errors.Is(err, iostreams.ErrNoTerminal) {
-			return "", m.noTerminal()
-		}
-		if err != nil {
-			return "", err
-		}
-		code = strings.TrimSpace(code)
-		if ValidateCode(code) == nil {
-			return code, nil
-		}
-		msg = fmt.Sprintf("That was not 6 digits. MFA code for %s (%s):", m.Profile, serial)
-	}
-	return "", &UsageError{Msg: "the MFA code must be the 6 digits your MFA device shows now"}
-}
-
-func (m *MFACodes) noTerminal() error {
-	return fmt.Errorf("profile %q needs an MFA code and there is no terminal to ask on; pass it with -m CODE or ASSUME_MFA_TOKEN, or set mfa_process in the profile", m.Profile)
+	return code, err
 }
 
 func firstNonEmpty(s ...string) string {

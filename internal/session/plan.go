@@ -10,6 +10,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/assume-cli/assume/internal/deadline"
 )
 
 // STS duration limits.
@@ -42,6 +44,8 @@ type Options struct {
 	SDKProvider func(ctx context.Context, profile string, kind Kind) (aws.CredentialsProvider, error)
 	// OnCacheError hears about a cache that cannot be written (not fatal).
 	OnCacheError func(error)
+	// Limits are the deadlines of network calls; zero: the defaults.
+	Limits deadline.Limits
 }
 
 // Result is what Get hands back.
@@ -69,6 +73,10 @@ func Get(ctx context.Context, p *Profile, o Options) (Result, error) {
 	creds, err := prov.Retrieve(ctx)
 	if err != nil {
 		return Result{}, err
+	}
+	// Every source checks this itself, saying why; this is the last guard.
+	if now := nowOr(o.Now)(); !usable(creds, now) {
+		return Result{}, &ExpiredError{What: "the credential source of profile " + fmt.Sprintf("%q", p.Name), Expires: creds.Expires, Now: now}
 	}
 	r := Result{Credentials: creds, How: b.how}
 	if c, ok := prov.(*CachedProvider); ok && c.Hit {
@@ -160,6 +168,7 @@ func (b *builder) session(p *Profile, serial string, d time.Duration, top bool, 
 		Token:    tokens,
 		Duration: d,
 		Now:      b.o.Now,
+		Timeout:  b.o.Limits.Network,
 	}
 	key := strings.Join([]string{"session", p.AccessKeyID, serial, fmt.Sprint(int64(d / time.Second))}, "|")
 	return b.cached(key, p.Name, "session", prov, top)
@@ -190,6 +199,7 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 		SessionName: sessionName,
 		Duration:    d,
 		Now:         b.o.Now,
+		Timeout:     b.o.Limits.Network,
 	}
 	if sessionName == "" {
 		ar.SessionName = defaultSessionName(b.now())
@@ -313,7 +323,7 @@ func (b *builder) credentialSource(p *Profile, d time.Duration) (aws.Credentials
 		}
 		return credentials.NewStaticCredentialsProvider(id, secret, token), "env|" + id, nil
 	case "Ec2InstanceMetadata", "EcsContainer":
-		prov, err := instanceProvider(p.CredentialSource)
+		prov, err := instanceProvider(p.CredentialSource, b.o.Limits.NetworkOrDefault(), b.o.Now)
 		if err != nil {
 			return nil, "", &ConfigError{Profile: p.Name, Msg: err.Error()}
 		}

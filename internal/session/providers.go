@@ -5,9 +5,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/assume-cli/assume/internal/deadline"
 )
 
 // TokenFunc returns a fresh MFA code for the device serial.
@@ -22,6 +26,7 @@ type SessionTokenProvider struct {
 	Token    TokenFunc
 	Duration time.Duration // zero: STS default (12 h)
 	Now      func() time.Time
+	Timeout  time.Duration // the call's deadline; zero: deadline.DefaultNetwork
 }
 
 func (p *SessionTokenProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
@@ -36,11 +41,11 @@ func (p *SessionTokenProvider) Retrieve(ctx context.Context) (aws.Credentials, e
 	if in.SerialNumber, in.TokenCode, err = mfaParams(ctx, p.Serial, p.Token); err != nil {
 		return aws.Credentials{}, err
 	}
-	out, err := client.GetSessionToken(ctx, in)
+	out, err := client.GetSessionToken(ctx, in, withDeadline(p.Timeout))
 	if err != nil {
 		return aws.Credentials{}, describeSTSError("GetSessionToken", err, nowOr(p.Now))
 	}
-	return fromSTS(out.Credentials, "GetSessionToken"), nil
+	return checkAnswer("GetSessionToken", fromSTS(out.Credentials, "GetSessionToken"), out.ResultMetadata, nowOr(p.Now))
 }
 
 // AssumeRoleProvider assumes a role with AssumeRole, signed by Signer;
@@ -55,6 +60,7 @@ type AssumeRoleProvider struct {
 	Token       TokenFunc
 	Duration    time.Duration // zero: STS default (1 h)
 	Now         func() time.Time
+	Timeout     time.Duration // the call's deadline; zero: deadline.DefaultNetwork
 	// SignerCache, when the signer is a cached MFA session or role, is
 	// dropped and refilled once if STS says it expired or was revoked.
 	SignerCache *CachedProvider
@@ -79,11 +85,11 @@ func (p *AssumeRoleProvider) assume(ctx context.Context) (aws.Credentials, error
 	if in.SerialNumber, in.TokenCode, err = mfaParams(ctx, p.Serial, p.Token); err != nil {
 		return aws.Credentials{}, err
 	}
-	out, err := client.AssumeRole(ctx, in)
+	out, err := client.AssumeRole(ctx, in, withDeadline(p.Timeout))
 	if err != nil {
 		return aws.Credentials{}, describeSTSError("AssumeRole", err, nowOr(p.Now))
 	}
-	return fromSTS(out.Credentials, "AssumeRole"), nil
+	return checkAnswer("AssumeRole", fromSTS(out.Credentials, "AssumeRole"), out.ResultMetadata, nowOr(p.Now))
 }
 
 func fromSTS(c *types.Credentials, source string) aws.Credentials {
@@ -98,6 +104,27 @@ func fromSTS(c *types.Credentials, source string) aws.Credentials {
 		Expires:         aws.ToTime(c.Expiration).UTC(),
 		Source:          source,
 	}
+}
+
+// withDeadline gives an STS call the network deadline d (zero: the default).
+func withDeadline(d time.Duration) func(*sts.Options) {
+	return func(o *sts.Options) {
+		o.APIOptions = append(o.APIOptions, deadline.APIOption(deadline.Limits{Network: d}.NetworkOrDefault()))
+	}
+}
+
+// checkAnswer refuses credentials from an STS call that are expired or
+// expire within ExpiryMargin, and says whether this computer's clock is to
+// blame, by STS's Date header.
+func checkAnswer(op string, c aws.Credentials, md middleware.Metadata, now func() time.Time) (aws.Credentials, error) {
+	if usable(c, now()) {
+		return c, nil
+	}
+	var skew time.Duration
+	if server, ok := awsmiddleware.GetServerTime(md); ok {
+		skew = now().Truncate(time.Second).Sub(server.Truncate(time.Second))
+	}
+	return aws.Credentials{}, &ExpiredError{What: "STS " + op, Expires: c.Expires, Now: now(), ClockSkew: skew}
 }
 
 func nowOr(now func() time.Time) func() time.Time {

@@ -2,7 +2,6 @@ package session
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,10 +9,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/assume-cli/assume/internal/child"
+	"github.com/assume-cli/assume/internal/deadline"
 )
 
 // SDKProvider returns the SDK's own credentials provider for a profile, for
@@ -22,7 +24,11 @@ import (
 // environment do not take its place. The provider's errors are rewritten into
 // one sentence that says what to do (run `aws sso login`, fix the process)
 // and never repeats what a credential process printed.
-func SDKProvider(configFile, credentialsFile string) func(ctx context.Context, profile string, kind Kind) (aws.CredentialsProvider, error) {
+//
+// Every SSO, SSO OIDC and STS call made for it has the network deadline of
+// limits; a credential_process is run by assume itself (see
+// processProvider), with the process deadline and a cap on its output.
+func SDKProvider(configFile, credentialsFile string, limits deadline.Limits) func(ctx context.Context, profile string, kind Kind) (aws.CredentialsProvider, error) {
 	return func(ctx context.Context, profile string, kind Kind) (aws.CredentialsProvider, error) {
 		// The SDK builds its web identity STS client before it resolves
 		// endpoint_url and AWS_ENDPOINT_URL, so that client would call AWS
@@ -40,6 +46,7 @@ func SDKProvider(configFile, credentialsFile string) func(ctx context.Context, p
 			config.WithWebIdentityRoleCredentialOptions(func(o *stscreds.WebIdentityRoleOptions) {
 				o.Client = webSTS
 			}),
+			config.WithAPIOptions([]func(*middleware.Stack) error{deadline.APIOption(limits.NetworkOrDefault())}),
 		)
 		if err != nil {
 			return nil, loadError(profile, err)
@@ -55,7 +62,11 @@ func SDKProvider(configFile, credentialsFile string) func(ctx context.Context, p
 		src := &sdkSource{Provider: cfg.Credentials, Profile: profile, Kind: kind, Now: time.Now}
 		if shared, ok := sharedConfigOf(cfg); ok {
 			src.SSOSession, src.TokenFile = shared.SSOSessionName, shared.WebIdentityTokenFile
-			if sdkKind(shared) != kind {
+			switch {
+			case kind == KindProcess:
+				// assume runs the process itself: the SDK's runner has no cap on its output.
+				src.Provider = &processProvider{Command: shared.CredentialProcess, Timeout: limits.ProcessOrDefault()}
+			case sdkKind(shared) != kind:
 				// The SDK ranks keys above every other kind; assume follows the AWS CLI (see KindOf).
 				if src.Provider, err = providerOfKind(kind, shared, cfg, webSTS); err != nil {
 					return nil, &ConfigError{Profile: profile, Msg: err.Error()}
@@ -164,13 +175,17 @@ func (s *sdkSource) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	if err != nil {
 		return aws.Credentials{}, s.explain(err)
 	}
-	if creds.CanExpire && !creds.Expires.After(nowOr(s.Now)()) {
-		what := "its credential source"
-		if s.Kind == KindProcess {
-			what = "its credential_process"
+	if now := nowOr(s.Now)(); !usable(creds, now) {
+		e := &ExpiredError{What: "its credential source", Expires: creds.Expires, Now: now}
+		switch s.Kind {
+		case KindProcess:
+			e.What, e.Advice = "its credential_process", "make it return fresh ones"
+		case KindSSO:
+			e.What = "the SSO portal"
+		case KindWebIdentity:
+			e.What = "STS AssumeRoleWithWebIdentity"
 		}
-		return aws.Credentials{}, &SourceError{Profile: s.Profile, Kind: s.Kind,
-			Msg: fmt.Sprintf("%s returned credentials that expired at %s; make it return fresh ones", what, creds.Expires.UTC().Format(time.RFC3339))}
+		return aws.Credentials{}, &SourceError{Profile: s.Profile, Kind: s.Kind, Msg: e.Error(), Err: e}
 	}
 	return creds, nil
 }
@@ -182,6 +197,10 @@ func (s *sdkSource) fail(err error, format string, a ...any) error {
 func (s *sdkSource) explain(err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
+	}
+	var late *deadline.NetworkError
+	if errors.As(err, &late) {
+		return s.fail(err, "%s", late.Error())
 	}
 	switch s.Kind {
 	case KindSSO:
@@ -235,40 +254,18 @@ func (s *sdkSource) needLogin(err error, why string) error {
 }
 
 func (s *sdkSource) explainProcess(err error) error {
-	var pe *processcreds.ProviderError
-	if !errors.As(err, &pe) {
-		return s.fail(err, "its credential_process failed: %s", oneLine(err.Error()))
+	var pe *processError
+	if errors.As(err, &pe) {
+		return s.fail(err, "%s", pe.msg)
 	}
-	var (
-		syntax   *json.SyntaxError
-		typ      *json.UnmarshalTypeError
-		timeErr  *time.ParseError
-		exitErr  interface{ ExitCode() int }
-		msg      = pe.Err.Error()
-		runAgain = "run the command yourself to see why"
-	)
-	switch {
-	case strings.HasPrefix(msg, "credential process timed out"):
-		return s.fail(err, "its credential_process did not finish within %s; %s", processcreds.DefaultTimeout, runAgain)
-	case errors.As(err, &exitErr) && exitErr.ExitCode() == 127:
-		return s.fail(err, "its credential_process command was not found (exit status 127); check the command")
-	case errors.As(err, &exitErr):
-		return s.fail(err, "its credential_process exited with status %d; %s", exitErr.ExitCode(), runAgain)
-	case strings.HasPrefix(msg, "error in credential_process"):
-		return s.fail(err, "its credential_process could not be run (%s); check the command", oneLine(errors.Unwrap(pe.Err).Error()))
-	// The SDK's parse error quotes the whole output, secrets included, so
-	// none of its text is repeated here.
-	case errors.As(err, &syntax):
-		return s.fail(err, "its credential_process printed something that is not JSON on stdout; it must print only {\"Version\": 1, \"AccessKeyId\": …, \"SecretAccessKey\": …}")
-	case errors.As(err, &typ):
-		return s.fail(err, "its credential_process printed JSON whose %q field has the wrong type", typ.Field)
-	case errors.As(err, &timeErr):
-		return s.fail(err, "its credential_process printed an Expiration that is not an RFC 3339 time")
-	case strings.HasPrefix(msg, "parse failed"):
-		return s.fail(err, "its credential_process printed output that is not the credential JSON")
+	var ce *child.Error
+	if errors.As(err, &ce) {
+		if ce.Reason == child.Exited && ce.ExitCode == 127 {
+			return s.fail(err, "its credential_process command was not found (exit status 127); check the command")
+		}
+		return s.fail(err, "%s", ce.Error())
 	}
-	// Version, AccessKeyId or SecretAccessKey missing: the SDK's words are safe.
-	return s.fail(err, "its credential_process printed unusable credentials: %s", oneLine(msg))
+	return s.fail(err, "its credential_process failed: %s", oneLine(err.Error()))
 }
 
 func (s *sdkSource) explainWebIdentity(err error) error {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/credcache"
+	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/fakesso"
 	"github.com/assume-cli/assume/internal/fakests"
 	"github.com/assume-cli/assume/internal/render"
@@ -122,7 +123,7 @@ func (e *sourcesEnv) get(t *testing.T, name, code string, mod func(*session.Opti
 		Cache:       e.cache,
 		Tokens:      &session.MFACodes{Code: code, Profile: name},
 		Getenv:      os.Getenv,
-		SDKProvider: session.SDKProvider(e.paths.Config, e.paths.Credentials),
+		SDKProvider: session.SDKProvider(e.paths.Config, e.paths.Credentials, deadline.Limits{}),
 	}
 	if mod != nil {
 		mod(&o)

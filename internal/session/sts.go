@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/assume-cli/assume/internal/deadline"
 )
 
 // STS is the part of the STS API assume calls.
@@ -126,6 +128,10 @@ func (e *STSError) MFAFailed() bool {
 
 // describeSTSError turns an SDK error into an STSError with a hint on what to do.
 func describeSTSError(op string, err error, now func() time.Time) error {
+	var late *deadline.NetworkError
+	if errors.As(err, &late) {
+		return late
+	}
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
 		var netErr *smithy.OperationError

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/session"
 )
 
@@ -45,6 +46,12 @@ func NewClients(getenv func(string) string, httpClient *http.Client) Clients {
 		if err != nil {
 			return nil, nil, err
 		}
+		limits, err := deadline.FromEnv(getenv)
+		if err != nil {
+			return nil, nil, err
+		}
+		// Every IAM and STS call of the set-up gets the network deadline.
+		cfg.APIOptions = append(cfg.APIOptions, deadline.APIOption(limits.NetworkOrDefault()))
 		iamEndpoint, stsEndpoint := session.ServiceEndpoint(getenv, "IAM", profileEndpoint), session.ServiceEndpoint(getenv, "STS", profileEndpoint)
 		iamClient := iam.NewFromConfig(cfg, func(o *iam.Options) {
 			if iamEndpoint != "" {
@@ -90,6 +97,15 @@ func apiMessage(err error) string {
 func isNetworkError(err error) bool {
 	var ae smithy.APIError
 	return !errors.As(err, &ae) && !errors.Is(err, context.Canceled)
+}
+
+// lateAnswer is the deadline error inside err, if a call went unanswered.
+func lateAnswer(err error) *deadline.NetworkError {
+	var late *deadline.NetworkError
+	if errors.As(err, &late) {
+		return late
+	}
+	return nil
 }
 
 // deniedError explains an IAM AccessDenied: which permission the user lacks and who can help.

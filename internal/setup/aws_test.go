@@ -5,6 +5,7 @@ import (
 
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -118,5 +119,48 @@ func TestEndpoint(t *testing.T) {
 		if got := session.ServiceEndpoint(func(k string) string { return tc.env[k] }, "IAM", tc.profile); got != tc.wantIAM {
 			t.Errorf("Endpoint(%v, profile %q) = %q, want %q", tc.env, tc.profile, got, tc.wantIAM)
 		}
+	}
+}
+
+// A call nobody answers ends at ASSUME_TIMEOUT's deadline, naming the endpoint.
+func TestSetupCallsHaveADeadline(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := make(chan net.Conn, 16)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held <- c // accepted, never answered
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		for len(held) > 0 {
+			(<-held).Close()
+		}
+	})
+	endpoint := "http://" + ln.Addr().String()
+	env := map[string]string{"AWS_ENDPOINT_URL": endpoint, "ASSUME_TIMEOUT": "300ms"}
+	keys := aws.Credentials{AccessKeyID: "AKIASETUPDEADLINE", SecretAccessKey: "setup-secret"}
+	iamClient, stsClient, err := NewClients(func(k string) string { return env[k] }, nil)(context.Background(), keys, "eu-west-1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = stsClient.GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	if late := lateAnswer(err); late == nil || late.Error() != "STS GetCallerIdentity at "+endpoint+" did not answer within 300ms; check your network and endpoint settings, or allow more time with ASSUME_TIMEOUT (e.g. ASSUME_TIMEOUT=600ms)" {
+		t.Fatalf("GetCallerIdentity: %v", err)
+	}
+	_, err = iamClient.ListMFADevices(context.Background(), &iam.ListMFADevicesInput{})
+	if late := lateAnswer(err); late == nil || !strings.HasPrefix(late.Error(), "IAM ListMFADevices at "+endpoint+" did not answer within 300ms") {
+		t.Fatalf("ListMFADevices: %v", err)
+	}
+	bad := map[string]string{"ASSUME_TIMEOUT": "soon"}
+	if _, _, err := NewClients(func(k string) string { return bad[k] }, nil)(context.Background(), keys, "", ""); err == nil || !strings.Contains(err.Error(), `ASSUME_TIMEOUT="soon" is not a positive duration`) {
+		t.Fatalf("a bad ASSUME_TIMEOUT gave %v", err)
 	}
 }

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"github.com/assume-cli/assume/internal/mfa"
 	"github.com/assume-cli/assume/internal/prompt"
 	"github.com/assume-cli/assume/internal/session"
 )
@@ -74,8 +74,11 @@ func (c *codes) pair(ctx context.Context, device string) (string, string, error)
 // fresh returns a code that was not used yet in this run.
 func (c *codes) fresh(ctx context.Context, device string) (string, error) {
 	if c.given != "" {
-		code := c.given
+		code, err := mfa.Parse(c.given)
 		c.given = ""
+		if err != nil {
+			return "", &session.UsageError{Msg: err.Error()}
+		}
 		if !c.used[code] {
 			c.used[code] = true
 			return code, nil
@@ -121,32 +124,29 @@ func (c *codes) freshFromProcess(ctx context.Context) (string, error) {
 }
 
 func (c *codes) fromProcess(ctx context.Context) (string, error) {
-	code, err := c.process(ctx)
+	out, err := c.process(ctx)
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimSpace(code), nil
+	code, ok := mfa.FromOutput([]byte(out))
+	if !ok {
+		return "", errors.New("the --mfa-process command printed no 6-digit code on stdout; check that it prints only the code")
+	}
+	return code, nil
 }
 
-// ask prompts until the answer is six digits that were not used before.
+// ask prompts until the answer is a code (mfa.Parse's rule) that was not used before.
 func (c *codes) ask(message string) (string, error) {
-	msg := message
-	for attempt := 0; attempt < 5; attempt++ {
-		answer, err := c.prompter.Input(msg, "")
-		if err != nil {
-			return "", err
+	code, err := mfa.Ask(c.prompter, message, 5, func(code string) string {
+		if c.used[code] {
+			return "That code was used already; wait for the next one"
 		}
-		code := strings.Join(strings.Fields(answer), "") // "123 456" as some apps show it
-		switch {
-		case session.ValidateCode(code) != nil:
-			msg = "That was not 6 digits. " + message
-		case c.used[code]:
-			msg = "That code was used already; wait for the next one. " + message
-		default:
-			return code, nil
-		}
+		return ""
+	})
+	if errors.Is(err, mfa.ErrNotACode) {
+		return "", &session.UsageError{Msg: "the MFA code must be the 6 digits the app shows now"}
 	}
-	return "", &session.UsageError{Msg: "the MFA code must be the 6 digits the app shows now"}
+	return code, err
 }
 
 // window is the number of the TOTP window that holds t.

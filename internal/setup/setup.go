@@ -401,6 +401,8 @@ func (r *run) checkKeys(ctx context.Context) error {
 			return fmt.Errorf("AWS does not know the access key %s: check it in the IAM console (it may have been deleted or made inactive)", r.keys.AccessKeyID)
 		case code == "SignatureDoesNotMatch":
 			return fmt.Errorf("the secret access key does not belong to access key %s: copy both again from where the key was created", r.keys.AccessKeyID)
+		case lateAnswer(err) != nil:
+			return fmt.Errorf("could not check the keys: %w", lateAnswer(err))
 		case isNetworkError(err):
 			return fmt.Errorf("could not reach AWS STS to check the keys (%s): check the network, the region and any endpoint settings", apiMessage(err))
 		default:
@@ -678,6 +680,8 @@ func (r *run) enable(ctx context.Context, serial, name string) error {
 			r.say("AWS did not accept those codes (%s); check that the app shows %s and that its clock is right, then try two new codes", apiMessage(err), name)
 		case code == "InvalidAuthenticationCode":
 			return fmt.Errorf("AWS did not accept the codes (%s): check that the codes come from the new device and that the clocks of this computer and the app are right", apiMessage(err))
+		case lateAnswer(err) != nil:
+			return fmt.Errorf("could not enable the MFA device: %w", lateAnswer(err))
 		case isNetworkError(err):
 			return fmt.Errorf("could not reach AWS IAM to enable the MFA device (%s)", apiMessage(err))
 		default:

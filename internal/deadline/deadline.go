@@ -1,0 +1,166 @@
+// Package deadline holds how long assume waits for the world: a network
+// call (STS, IAM, SSO, instance metadata) and a child process (mfa_process,
+// credential_process), the variables that change those limits, and the
+// SDK middleware that puts the network limit on every AWS API call.
+package deadline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// The variables that change the limits, and the limits without them. An API
+// call that has not answered in 30 seconds is not going to; a command that
+// waits for a person (a YubiKey touch, a password manager's unlock) gets as
+// long as the AWS SDK gives a credential_process.
+const (
+	NetworkVar     = "ASSUME_TIMEOUT"
+	ProcessVar     = "ASSUME_PROCESS_TIMEOUT"
+	DefaultNetwork = 30 * time.Second
+	DefaultProcess = time.Minute
+)
+
+// Limits are the deadlines of one run; a zero field means its default.
+type Limits struct {
+	Network time.Duration // each network call, retries included
+	Process time.Duration // each run of a child process
+}
+
+// NetworkOrDefault is the network deadline in force.
+func (l Limits) NetworkOrDefault() time.Duration {
+	if l.Network > 0 {
+		return l.Network
+	}
+	return DefaultNetwork
+}
+
+// ProcessOrDefault is the child-process deadline in force.
+func (l Limits) ProcessOrDefault() time.Duration {
+	if l.Process > 0 {
+		return l.Process
+	}
+	return DefaultProcess
+}
+
+// FromEnv reads ASSUME_TIMEOUT and ASSUME_PROCESS_TIMEOUT: a duration (30s,
+// 2m) or whole seconds; unset or empty means the default.
+func FromEnv(getenv func(string) string) (Limits, error) {
+	var l Limits
+	var err error
+	if l.Network, err = parse(NetworkVar, getenv(NetworkVar)); err != nil {
+		return Limits{}, err
+	}
+	if l.Process, err = parse(ProcessVar, getenv(ProcessVar)); err != nil {
+		return Limits{}, err
+	}
+	return l, nil
+}
+
+func parse(name, v string) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return time.Duration(n) * time.Second, nil
+	}
+	if d, err := time.ParseDuration(v); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("%s=%q is not a positive duration: use forms like 30s, 2m or 45", name, v)
+}
+
+// NetworkError is a network call that did not finish within its deadline.
+type NetworkError struct {
+	Service   string // "STS", "SSO"
+	Operation string // "GetSessionToken"; may be empty
+	Endpoint  string // scheme and host; may be empty
+	Timeout   time.Duration
+	Err       error
+}
+
+func (e *NetworkError) Error() string {
+	what := e.Service
+	if e.Operation != "" {
+		what += " " + e.Operation
+	}
+	at := ""
+	if e.Endpoint != "" {
+		at = " at " + e.Endpoint
+	}
+	return fmt.Sprintf("%s%s did not answer within %s; check your network and endpoint settings, or allow more time with %s (e.g. %s=%s)",
+		what, at, e.Timeout, NetworkVar, NetworkVar, 2*e.Timeout)
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// Call runs fn with the network deadline d; when d passes first, the error
+// is a *NetworkError naming service, operation and the endpoint fn tried.
+func Call[T any](ctx context.Context, d time.Duration, service, operation string, fn func(context.Context) (T, error)) (T, error) {
+	callCtx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	v, err := fn(callCtx)
+	if err != nil && ctx.Err() == nil && errors.Is(callCtx.Err(), context.DeadlineExceeded) {
+		return v, &NetworkError{Service: service, Operation: operation, Endpoint: endpointOf(err), Timeout: d, Err: err}
+	}
+	return v, err
+}
+
+// endpointOf is the scheme and host of the URL a failed request went to.
+// Only those: a path or query may carry a capability.
+func endpointOf(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+			return u.Scheme + "://" + u.Host
+		}
+	}
+	return ""
+}
+
+// APIOption puts the deadline d on every operation of an AWS SDK client
+// (add it to aws.Config.APIOptions or a call's options): the whole call,
+// retries and reading the answer included.
+func APIOption(d time.Duration) func(*middleware.Stack) error {
+	return func(s *middleware.Stack) error {
+		// The stack is built for each call, so this is the call's own.
+		var endpoint string
+		err := s.Finalize.Add(middleware.FinalizeMiddlewareFunc("AssumeDeadlineEndpoint",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				if r, ok := in.Request.(*smithyhttp.Request); ok && r.URL != nil {
+					// Scheme and host only: a path or query may carry a capability.
+					endpoint = r.URL.Scheme + "://" + r.URL.Host
+				}
+				return next.HandleFinalize(ctx, in)
+			}), middleware.After)
+		if err != nil {
+			return err
+		}
+		// After the service metadata is registered, so the error can name
+		// the service and the operation.
+		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("AssumeDeadline",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				type result struct {
+					out middleware.InitializeOutput
+					md  middleware.Metadata
+				}
+				r, err := Call(ctx, d, awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx),
+					func(ctx context.Context) (result, error) {
+						out, md, err := next.HandleInitialize(ctx, in)
+						return result{out, md}, err
+					})
+				var late *NetworkError
+				if errors.As(err, &late) && late.Endpoint == "" {
+					late.Endpoint = endpoint
+				}
+				return r.out, r.md, err
+			}), middleware.After)
+	}
+}
