@@ -31,11 +31,13 @@ func onlyFile(t *testing.T, dir string) string {
 func TestPutGetModes(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "assume")
 	s := &credcache.Store{Dir: dir}
-	if err := s.Put("k", entry()); err != nil {
+	// One entry, compared with what comes back: two calls of entry() may straddle a second.
+	want := entry()
+	if err := s.Put("k", want); err != nil {
 		t.Fatal(err)
 	}
 	got, ok := s.Get("k")
-	if !ok || got.Credentials != entry().Credentials || got.Profile != "prod" {
+	if !ok || got.Credentials != want.Credentials || got.Profile != "prod" {
 		t.Fatalf("got %+v %v", got, ok)
 	}
 	if _, ok := s.Get("other"); ok {
