@@ -75,7 +75,7 @@ func chooseMode(o *Options) (*mode, error) {
 		if f == m.selector || slices.Contains(m.flags, f) {
 			continue
 		}
-		if only := onlyMode(f); only != nil && only.example != "" {
+		if only := onlyMode(f); only != nil && only.example != "" && only.selector != f {
 			return nil, usageErr("%s goes with %s, as in "+only.example, flagName(o, f), flagName(o, only.selector), flagName(o, f))
 		}
 		format := m.conflict
