@@ -226,3 +226,13 @@ func BenchmarkSuggest(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseEveryday is the same command line through the fast parser Main tries first.
+func BenchmarkParseEveryday(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := parseEveryday([]string{"prod", "--format", "bash"}); !ok {
+			b.Fatal("not taken")
+		}
+	}
+}

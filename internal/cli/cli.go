@@ -180,13 +180,9 @@ func parseDuration(flag, s string) (time.Duration, error) {
 
 // Main parses os.Args, runs, prints an error as one line on stderr, and returns the exit code.
 func Main(ctx context.Context, args []string, deps Deps) int {
-	var opts *Options
+	opts, ok := parseEveryday(args)
 	var err error
-	if len(args) == 1 && args[0] == "--list-profiles" {
-		// Tab completion's path skips building the kong model (a quarter
-		// of a millisecond, on every <TAB>).
-		opts = &Options{ListProfiles: true}
-	} else {
+	if !ok {
 		opts, err = Parse(args, deps.Streams.Out)
 	}
 	if err == nil {
