@@ -59,8 +59,9 @@ type Options struct {
 }
 
 // Deps are what Run needs from the world; tests replace them. The process
-// environment comes in here only: nothing below cli reads os.Getenv (the AWS
-// SDK's own providers for SSO, web identity and credential_process excepted).
+// environment comes in here only: nothing below cli reads os.Getenv, except
+// DetectShell's default ($SHELL) and the AWS SDK's own providers for SSO, web
+// identity and credential_process, which read the variables the SDK documents.
 type Deps struct {
 	Streams  *iostreams.IOStreams
 	Prompter prompt.Prompter
