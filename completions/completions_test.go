@@ -497,7 +497,7 @@ func TestScriptsAgree(t *testing.T) {
 			t.Errorf("%s completes other regions than assume.bash:\n%s\n%s", file, regions, regionSets["assume.bash"])
 		}
 	}
-	// Every flag of the contract (CLI.md) is offered by each script.
+	// Every flag of the contract (docs/cli.md) is offered by each script.
 	cliFlags := []string{"-m", "--mfa-token", "--format", "--mfa-process", "-d", "--duration",
 		"--session-duration", "-r", "--region", "--role-arn", "--external-id", "--session-name",
 		"--no-session", "--refresh", "-u", "--unset", "-l", "--list", "--init", "--write-profile",

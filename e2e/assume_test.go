@@ -45,7 +45,7 @@ func checkGetSessionToken(t *testing.T, c stsCall, u *iamUser, code string) {
 		t.Errorf("GetSessionToken was signed by %q (session token: %t), want the long-term key %q",
 			c.SigningKeyID, c.SecurityToken != "", u.AccessKeyID)
 	}
-	// CLI.md: the cached MFA session lasts 12 h unless --session-duration says otherwise.
+	// docs/cli.md: the cached MFA session lasts 12 h unless --session-duration says otherwise.
 	if c.DurationSeconds != "" && c.DurationSeconds != "43200" {
 		t.Errorf("GetSessionToken DurationSeconds = %q, want the 12 h default", c.DurationSeconds)
 	}
@@ -432,7 +432,7 @@ func TestErrors(t *testing.T) {
 		name     string
 		args     []string
 		env      map[string]string
-		wantExit int    // a malformed code is a bad flag value: exit 2 (CLI.md)
+		wantExit int    // a malformed code is a bad flag value: exit 2 (docs/cli.md)
 		mention  string // stderr must contain this
 	}{
 		{"unknown profile", []string{"e2e-nosuch", "-m", "123456", "--format", "bash"}, nil, 1, "e2e-nosuch"},

@@ -690,7 +690,7 @@ func between(s, begin, end string) (string, bool) {
 // ---------------------------------------------------------------------------------------------
 // Assertions on exported credentials
 
-// checkExported checks the variables CLI.md promises after `assume PROFILE` for temporary
+// checkExported checks the variables docs/cli.md promises after `assume PROFILE` for temporary
 // credentials.
 func checkExported(t testing.TB, env map[string]string, profile string) {
 	t.Helper()

@@ -6,10 +6,10 @@
 #   assume ROLE --format bash         a role whose credentials are cached (no STS call)
 #   assume STATIC --format bash       long-term keys (no STS call)
 #
-# It prints each median, its ratio to the trivial binary, and the peak memory (largest RSS of a few
+# It prints each median, its ratio to the trivial binary, the CPU time per run and its ratio, and the peak memory (largest RSS of a few
 # runs), next to the targets of docs/performance.md. Nothing outside a temporary folder is touched.
 #
-# Usage: scripts/bench.sh [--runs N] [--sizes "5 5000"] [--cgo] [--go] [--check]
+# Usage: scripts/bench.sh [--runs N] [--sizes "5 5000"] [--cgo] [--go] [--check] [--against REV]
 #   --runs N    timed runs per command (default 200; a run takes milliseconds)
 #   --sizes     profile counts to generate (default "5 5000")
 #   --cgo       build assume as plain `go build` does where a C compiler is found (linked to
@@ -17,6 +17,9 @@
 #               release builds are, which starts about 0.7 ms sooner
 #   --go        also run the in-process `go test -bench` benchmarks of internal/cli (short)
 #   --check     exit 1 when a median or the memory misses its target
+#   --against REV  also build assume at git revision REV and time it in the same runs, each of its
+#               commands next to this tree's: before and after a change, on a machine whose load
+#               moves (the rows for REV are named "REV: assume ...")
 #
 # The cached role is real: benchhelper (scripts/benchhelper) serves the in-process fake STS once,
 # `assume ROLE` runs against it with an MFA code and writes its cache as it would against AWS, and
@@ -28,6 +31,7 @@ sizes="5 5000"
 cgo=0
 go_bench=false
 check=false
+against=""
 while (($#)); do
 	case $1 in
 	--runs)
@@ -41,6 +45,10 @@ while (($#)); do
 	--cgo) cgo=$(go env CGO_ENABLED) ;;
 	--go) go_bench=true ;;
 	--check) check=true ;;
+	--against)
+		against=$2
+		shift
+		;;
 	-h | --help)
 		awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
 		exit 0
@@ -82,6 +90,12 @@ import "os"
 func main() { os.Stdout.WriteString("export HELLO=world\n") }
 EOF
 (cd "$work/trivial" && go build -o "$bin/trivial" main.go)
+if [[ -n $against ]]; then
+	echo "building assume at $against" >&2
+	mkdir -p "$work/against"
+	git -C "$repo_root" archive "$against" | tar -x -C "$work/against"
+	(cd "$work/against" && CGO_ENABLED=$cgo go build -o "$bin/assume-against" ./cmd/assume)
+fi
 
 # The user every role is assumed from: long-term keys with an MFA device, as the tool is meant for.
 readonly user_key=AKIABENCHUSER0000001 user_secret=benchUserSecretKey0000000000000000000001
@@ -162,6 +176,12 @@ for n in $sizes; do
 	# --version reads no file: it is the floor every run pays (process start, package init, flags).
 	names=("trivial Go binary" "assume --version (start-up floor)" "assume --list-profiles" "assume ROLE --format bash (cached)" "assume STATIC --format bash")
 	cmds=("$bin/trivial" "$bin/assume --version" "$bin/assume --list-profiles" "$bin/assume $role --format bash" "$bin/assume $static --format bash")
+	if [[ -n $against ]]; then
+		for i in 1 2 3 4; do
+			names+=("$against: ${names[$i]}")
+			cmds+=("${cmds[$i]/#$bin\/assume /$bin/assume-against }")
+		done
+	fi
 	listed=$("$bin/assume" --list-profiles | wc -l)
 	if ((listed != n)); then
 		echo "bench.sh: --list-profiles printed $listed names for $n profiles" >&2
@@ -176,10 +196,12 @@ for n in $sizes; do
 	fi
 	# CSV: command,mean,stddev,median,user,system,min,max (seconds), in the order given.
 	mapfile -t medians < <(tail -n +2 "$work/times-$n.csv" | cut -d, -f4)
+	# CPU time (user + system, mean): what a run costs when other work makes wall time wait.
+	mapfile -t cpus < <(tail -n +2 "$work/times-$n.csv" | awk -F, '{ print $5 + $6 }')
 	for i in "${!cmds[@]}"; do
 		read -ra argv <<<"${cmds[$i]}"
 		kib=$(peak_kib "${argv[@]}")
-		printf '%s\t%s\t%s\t%s\t%s\n' "$n" "${names[$i]}" "${medians[$i]}" "${medians[0]}" "$kib" >>"$results"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "${names[$i]}" "${medians[$i]}" "${medians[0]}" "$kib" "${cpus[$i]}" "${cpus[0]}" >>"$results"
 	done
 done
 
@@ -197,8 +219,8 @@ target() {
 
 readonly memory_limit_kib=$((25 * 1024))
 printf '\nassume built with CGO_ENABLED=%s; medians of %d runs (hyperfine), peak RSS of 5 runs (%s)\n' "$cgo" "$runs" "$memory_tool"
-printf '%-9s %-36s %10s %8s %10s  %s\n' profiles command median ratio "peak RSS" target
-while IFS=$'\t' read -r n name median base kib; do
+printf '%-9s %-48s %10s %8s %10s %8s %10s  %s\n' profiles command median ratio "cpu" ratio "peak RSS" target
+while IFS=$'\t' read -r n name median base kib cpu cpu_base; do
 	ratio=$(awk -v a="$median" -v b="$base" 'BEGIN { printf "%.1fx", a / b }')
 	mib=$(awk -v k="$kib" 'BEGIN { printf "%.1f MiB", k / 1024 }')
 	verdict=""
@@ -215,7 +237,8 @@ while IFS=$'\t' read -r n name median base kib; do
 		verdict+=" memory over 25 MiB: MISSED"
 		missed=$((missed + 1))
 	fi
-	printf '%-9s %-36s %7s ms %8s %10s  %s\n' "$n" "$name" "$(ms "$median")" "$ratio" "$mib" "$verdict"
+	cpu_ratio=$(awk -v a="$cpu" -v b="$cpu_base" 'BEGIN { printf "%.1fx", a / b }')
+	printf '%-9s %-48s %7s ms %8s %7s ms %8s %10s  %s\n' "$n" "$name" "$(ms "$median")" "$ratio" "$(ms "$cpu")" "$cpu_ratio" "$mib" "$verdict"
 done <"$results"
 
 # Package initialisation runs before main in every run, whatever it does. GODEBUG=inittrace=1

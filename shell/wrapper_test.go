@@ -178,13 +178,13 @@ func statuses(t *testing.T, out string) []int {
 	return codes
 }
 
-// setVars are the variables assume sets (CLI.md).
+// setVars are the variables assume sets (docs/cli.md).
 var setVars = []string{
 	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
 	"AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION", "ASSUME_PROFILE",
 }
 
-// credentialVars are every variable assume sets or clears (CLI.md), which -u clears.
+// credentialVars are every variable assume sets or clears (docs/cli.md), which -u clears.
 var credentialVars = append(append([]string(nil), setVars...), "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 
 func TestWrapperExportsStaticProfile(t *testing.T) {

@@ -25,17 +25,17 @@ import (
 type Paths struct{ Config, Credentials string }
 
 // DefaultPaths returns the files the AWS CLI and SDKs use: $AWS_CONFIG_FILE and $AWS_SHARED_CREDENTIALS_FILE when
-// set (a leading ~ means the home folder), else ~/.aws/config and ~/.aws/credentials.
-func DefaultPaths() Paths {
-	home, _ := os.UserHomeDir()
+// set (a leading ~ means home), else ~/.aws/config and ~/.aws/credentials. getenv reads the variables and home is
+// the user's home folder (empty: unknown), both passed in so that callers and tests choose the environment.
+func DefaultPaths(getenv func(string) string, home string) Paths {
 	return Paths{
-		Config:      pathFromEnv("AWS_CONFIG_FILE", home, "config"),
-		Credentials: pathFromEnv("AWS_SHARED_CREDENTIALS_FILE", home, "credentials"),
+		Config:      pathFromEnv(getenv("AWS_CONFIG_FILE"), home, "config"),
+		Credentials: pathFromEnv(getenv("AWS_SHARED_CREDENTIALS_FILE"), home, "credentials"),
 	}
 }
 
-func pathFromEnv(variable, home, file string) string {
-	if p := os.Getenv(variable); p != "" {
+func pathFromEnv(p, home, file string) string {
+	if p != "" {
 		return expandHome(p, home)
 	}
 	if home == "" {

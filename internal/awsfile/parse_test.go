@@ -486,27 +486,24 @@ func TestLenientLinesAreAccepted(t *testing.T) {
 }
 
 func TestDefaultPaths(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("USERPROFILE", home) // Windows
-	t.Setenv("AWS_CONFIG_FILE", "")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "")
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
 	want := Paths{Config: filepath.Join(home, ".aws", "config"), Credentials: filepath.Join(home, ".aws", "credentials")}
-	if got := DefaultPaths(); got != want {
+	if got := DefaultPaths(getenv, home); got != want {
 		t.Errorf("DefaultPaths() = %+v, want %+v", got, want)
 	}
 
-	t.Setenv("AWS_CONFIG_FILE", "~/custom/cfg")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/abs/creds")
+	env["AWS_CONFIG_FILE"], env["AWS_SHARED_CREDENTIALS_FILE"] = "~/custom/cfg", "/abs/creds"
 	want = Paths{Config: filepath.Join(home, "custom", "cfg"), Credentials: "/abs/creds"}
-	if got := DefaultPaths(); got != want {
+	if got := DefaultPaths(getenv, home); got != want {
 		t.Errorf("DefaultPaths() with variables = %+v, want %+v", got, want)
 	}
 
-	t.Setenv("AWS_CONFIG_FILE", "~")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "~other/creds")
+	env["AWS_CONFIG_FILE"], env["AWS_SHARED_CREDENTIALS_FILE"] = "~", "~other/creds"
 	want = Paths{Config: home, Credentials: "~other/creds"}
-	if got := DefaultPaths(); got != want {
+	if got := DefaultPaths(getenv, home); got != want {
 		t.Errorf("DefaultPaths() with ~ forms = %+v, want %+v", got, want)
 	}
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,28 +58,28 @@ func newBenchConfig(n int) benchConfig {
 	return c
 }
 
-// benchEnv writes the configuration and points the AWS variables at it.
+// benchEnv writes the configuration into a folder of its own.
 func benchEnv(b *testing.B, n int) (benchConfig, string) {
 	b.Helper()
 	c := newBenchConfig(n)
 	dir := b.TempDir()
 	writeFile(b, filepath.Join(dir, "config"), c.config)
 	writeFile(b, filepath.Join(dir, "credentials"), c.credentials)
-	b.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	b.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	for _, v := range []string{"AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "ASSUME_MFA_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS"} {
-		b.Setenv(v, "")
-		os.Unsetenv(v)
-	}
 	return c, dir
 }
 
-func benchDeps(streams *iostreams.TestStreams, cacheDir string) Deps {
+func benchPaths(dir string) awsfile.Paths {
+	return awsfile.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
+}
+
+// benchDeps runs on dir's files and cache, with env as the environment.
+func benchDeps(streams *iostreams.TestStreams, dir string, env map[string]string) Deps {
 	return Deps{
 		Streams:     streams.IOStreams,
-		Getenv:      os.Getenv,
+		Getenv:      func(k string) string { return env[k] },
 		Now:         time.Now,
-		CacheDir:    cacheDir,
+		Paths:       benchPaths(dir),
+		CacheDir:    filepath.Join(dir, "cache"),
 		DetectShell: func() string { return "bash" },
 	}
 }
@@ -99,7 +98,7 @@ func BenchmarkListProfiles(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			_, dir := benchEnv(b, n)
 			streams := iostreams.Test()
-			deps := benchDeps(streams, filepath.Join(dir, "cache"))
+			deps := benchDeps(streams, dir, nil)
 			b.ReportAllocs()
 			for b.Loop() {
 				runMain(b, streams, deps, "--list-profiles")
@@ -123,9 +122,8 @@ func BenchmarkExportCachedRole(b *testing.B) {
 				[]fakests.Role{{ARN: c.roleARN, RequireMFA: true}},
 			)
 			defer sts.Close()
-			b.Setenv("AWS_ENDPOINT_URL_STS", sts.URL)
 			streams := iostreams.Test()
-			deps := benchDeps(streams, filepath.Join(dir, "cache"))
+			deps := benchDeps(streams, dir, map[string]string{"AWS_ENDPOINT_URL_STS": sts.URL})
 			runMain(b, streams, deps, c.role, "-m", benchCode, "--format", "bash")
 			calls := sts.CallCount("")
 			b.ReportAllocs()
@@ -144,7 +142,7 @@ func BenchmarkExportStatic(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			c, dir := benchEnv(b, n)
 			streams := iostreams.Test()
-			deps := benchDeps(streams, filepath.Join(dir, "cache"))
+			deps := benchDeps(streams, dir, nil)
 			b.ReportAllocs()
 			for b.Loop() {
 				runMain(b, streams, deps, c.static, "--format", "bash")
@@ -160,8 +158,8 @@ func BenchmarkExportStatic(b *testing.B) {
 func BenchmarkLoadResolve(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			c, _ := benchEnv(b, n)
-			paths := awsfile.DefaultPaths()
+			c, dir := benchEnv(b, n)
+			paths := benchPaths(dir)
 			b.ReportAllocs()
 			for b.Loop() {
 				files, err := awsfile.Load(paths)
@@ -206,7 +204,7 @@ func BenchmarkRender(b *testing.B) {
 func BenchmarkListTable(b *testing.B) {
 	_, dir := benchEnv(b, 5000)
 	streams := iostreams.Test()
-	deps := benchDeps(streams, filepath.Join(dir, "cache"))
+	deps := benchDeps(streams, dir, nil)
 	b.ReportAllocs()
 	for b.Loop() {
 		runMain(b, streams, deps, "-l")
@@ -214,8 +212,8 @@ func BenchmarkListTable(b *testing.B) {
 }
 
 func BenchmarkSuggest(b *testing.B) {
-	c, _ := benchEnv(b, 5000)
-	files, err := awsfile.Load(awsfile.DefaultPaths())
+	c, dir := benchEnv(b, 5000)
+	files, err := awsfile.Load(benchPaths(dir))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -225,6 +223,16 @@ func BenchmarkSuggest(b *testing.B) {
 	for b.Loop() {
 		if s := suggest(typo, names, 3); len(s) == 0 || s[0] != c.role {
 			b.Fatalf("suggest(%q) = %q", typo, s)
+		}
+	}
+}
+
+// BenchmarkParseEveryday is the same command line through the fast parser Main tries first.
+func BenchmarkParseEveryday(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := parseEveryday([]string{"prod", "--format", "bash"}); !ok {
+			b.Fatal("not taken")
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/iostreams"
 	"github.com/assume-cli/assume/internal/prompt"
 	"github.com/assume-cli/assume/internal/session"
@@ -23,29 +24,31 @@ import (
 // Version is set at build time (-ldflags "-X …cli.Version=…").
 var Version = "dev"
 
-// Options is the whole command line (CLI.md). Flags are flat so that no
-// profile name can collide with a command word.
+// Options is the whole command line (docs/cli.md). Flags are flat so that no
+// profile name can collide with a command word. Which flags go with which
+// mode is in modes (modes.go); every flag names itself with a name tag, which
+// that table uses.
 type Options struct {
 	Profile string `arg:"" optional:"" help:"Profile from your AWS config or credentials file (a picker on the terminal when omitted)."`
 
-	MFAToken        string `short:"m" name:"mfa-token" env:"ASSUME_MFA_TOKEN" placeholder:"CODE" help:"The 6-digit MFA code."`
+	MFAToken        string `short:"m" name:"mfa-token" placeholder:"CODE" help:"The 6-digit MFA code ($ASSUME_MFA_TOKEN)."`
 	MFAProcess      string `name:"mfa-process" placeholder:"CMD" help:"Command whose stdout holds the MFA code (overrides the profile's mfa_process)."`
-	Format          string `placeholder:"F" help:"Output: bash, zsh, fish, powershell (pwsh), dotenv, json, credential-process. Default: the calling shell."`
-	Duration        string `short:"d" placeholder:"D" help:"Lifetime of the credentials handed out (1h, 90m, 3600)."`
+	Format          string `name:"format" placeholder:"F" help:"Output: bash, zsh, fish, powershell (pwsh), dotenv, json, credential-process. Default: the calling shell."`
+	Duration        string `short:"d" name:"duration" placeholder:"D" help:"Lifetime of the credentials handed out (1h, 90m, 3600)."`
 	SessionDuration string `name:"session-duration" placeholder:"D" help:"Lifetime of the cached MFA session (default 12h, at most 36h)."`
-	Region          string `short:"r" placeholder:"R" help:"Region to export and to call STS in."`
+	Region          string `short:"r" name:"region" placeholder:"R" help:"Region to export and to call STS in."`
 	RoleARN         string `name:"role-arn" placeholder:"ARN" help:"Assume this role with PROFILE as the source."`
 	ExternalID      string `name:"external-id" placeholder:"ID" help:"External ID for --role-arn."`
 	SessionName     string `name:"session-name" placeholder:"NAME" help:"Role session name for --role-arn or the profile's role."`
 	NoSession       bool   `name:"no-session" help:"For a role with MFA, call AssumeRole with the code straight from the long-term keys."`
-	Refresh         bool   `help:"Ignore cached credentials for this profile and ask STS again."`
-	Unset           bool   `short:"u" help:"Print the statements that clear every variable assume sets."`
-	List            bool   `short:"l" help:"Show a table of profiles."`
+	Refresh         bool   `name:"refresh" help:"Ignore cached credentials for this profile and ask STS again."`
+	Unset           bool   `short:"u" name:"unset" help:"Print the statements that clear every variable assume sets or removes."`
+	List            bool   `short:"l" name:"list" help:"Show a table of profiles."`
 	ListProfiles    bool   `name:"list-profiles" hidden:"" help:"Profile names only, one a line (for completion)."`
-	Init            string `placeholder:"SHELL" help:"Print the shell integration for bash, zsh, fish or powershell."`
+	Init            string `name:"init" placeholder:"SHELL" help:"Print the shell integration for bash, zsh, fish or powershell."`
 	WriteProfile    string `name:"write-profile" placeholder:"NAME" help:"Also write the credentials to the shared credentials file under [NAME]."`
 	ClearCache      bool   `name:"clear-cache" help:"Delete every cached session and role credential."`
-	Version         bool   `help:"Print the version."`
+	Version         bool   `name:"version" help:"Print the version."`
 
 	SetupOptions `embed:""`
 
@@ -55,21 +58,31 @@ type Options struct {
 	Exec bool `kong:"-"`
 }
 
-// Deps are what Run needs from the world; tests replace them.
+// Deps are what Run needs from the world; tests replace them. The process
+// environment comes in here only: nothing below cli reads os.Getenv, except
+// DetectShell's default ($SHELL) and the AWS SDK's own providers for SSO, web
+// identity and credential_process, which read the variables the SDK documents.
 type Deps struct {
 	Streams  *iostreams.IOStreams
 	Prompter prompt.Prompter
-	Getenv   func(string) string
-	Now      func() time.Time
+	// Getenv reads one variable; nil: an empty environment.
+	Getenv func(string) string
+	// Environ is the whole environment, for a command run with -- COMMAND;
+	// nil: an empty one.
+	Environ func() []string
+	Now     func() time.Time
 	// HTTPClient for STS; nil: the SDK's.
 	HTTPClient *http.Client
-	// CacheDir; empty: the user cache folder.
+	// Paths are the AWS config and credentials files; zero: the AWS CLI's
+	// defaults for Getenv (awsfile.DefaultPaths) and the home folder.
+	Paths awsfile.Paths
+	// CacheDir; empty: the user cache folder (credcache.DefaultDir).
 	CacheDir string
 	// DetectShell names the calling shell.
 	DetectShell func() string
 }
 
-// Exit codes (CLI.md).
+// Exit codes (docs/cli.md).
 const (
 	ExitOK      = 0
 	ExitFailure = 1
@@ -168,13 +181,9 @@ func parseDuration(flag, s string) (time.Duration, error) {
 
 // Main parses os.Args, runs, prints an error as one line on stderr, and returns the exit code.
 func Main(ctx context.Context, args []string, deps Deps) int {
-	var opts *Options
+	opts, ok := parseEveryday(args)
 	var err error
-	if len(args) == 1 && args[0] == "--list-profiles" {
-		// Tab completion's path skips building the kong model (a quarter
-		// of a millisecond, on every <TAB>).
-		opts = &Options{ListProfiles: true}
-	} else {
+	if !ok {
 		opts, err = Parse(args, deps.Streams.Out)
 	}
 	if err == nil {
@@ -198,10 +207,13 @@ func sentence(s string) string {
 // SystemDeps are the real process's dependencies.
 func SystemDeps() Deps {
 	streams := iostreams.System()
+	home, _ := os.UserHomeDir()
 	return Deps{
 		Streams:  streams,
 		Prompter: prompt.Terminal(streams),
 		Getenv:   os.Getenv,
+		Environ:  os.Environ,
 		Now:      time.Now,
+		Paths:    awsfile.DefaultPaths(os.Getenv, home),
 	}
 }

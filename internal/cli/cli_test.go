@@ -76,6 +76,9 @@ type harness struct {
 	dir      string
 	streams  *iostreams.TestStreams
 	prompter *prompt.Scripted
+	// env is the environment assume sees, through Deps: the process's is never changed, so
+	// tests run in parallel.
+	env map[string]string
 }
 
 func newHarness(t *testing.T) *harness {
@@ -83,19 +86,27 @@ func newHarness(t *testing.T) *harness {
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "config"), configFile)
 	write(t, filepath.Join(dir, "credentials"), credentialsFile)
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
 	s := fakests.New(
 		[]fakests.User{{Name: "alice", AccessKeyID: userKey, SecretAccessKey: userSecret, MFASerial: serial, Code: "123456"}},
 		[]fakests.Role{{ARN: roleARN, RequireMFA: true, MaxDuration: 4 * time.Hour}},
 	)
 	t.Cleanup(s.Close)
-	t.Setenv("AWS_ENDPOINT_URL_STS", s.URL)
-	for _, v := range []string{"AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "ASSUME_MFA_TOKEN", "AWS_ENDPOINT_URL"} {
-		t.Setenv(v, "")
-		os.Unsetenv(v)
+	env := map[string]string{
+		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_ENDPOINT_URL_STS":        s.URL,
+		"PATH":                        os.Getenv("PATH"),
 	}
-	return &harness{t: t, sts: s, dir: dir, streams: iostreams.Test(), prompter: &prompt.Scripted{}}
+	return &harness{t: t, sts: s, dir: dir, streams: iostreams.Test(), prompter: &prompt.Scripted{}, env: env}
+}
+
+// environ is h.env as NAME=value entries.
+func (h *harness) environ() []string {
+	var list []string
+	for k, v := range h.env {
+		list = append(list, k+"="+v)
+	}
+	return list
 }
 
 func write(t *testing.T, path, content string) {
@@ -113,7 +124,8 @@ func (h *harness) run(args ...string) int {
 	return cli.Main(context.Background(), args, cli.Deps{
 		Streams:     h.streams.IOStreams,
 		Prompter:    h.prompter,
-		Getenv:      os.Getenv,
+		Getenv:      func(k string) string { return h.env[k] },
+		Environ:     h.environ,
 		CacheDir:    filepath.Join(h.dir, "cache"),
 		DetectShell: func() string { return "bash" },
 	})
@@ -133,6 +145,7 @@ func (h *harness) noSecrets(extra ...string) {
 }
 
 func TestParseFlags(t *testing.T) {
+	t.Parallel()
 	var opts cli.Options
 	parser, err := cli.NewParser(&opts, os.Stdout, func(code int) { t.Fatalf("kong exited with %d", code) })
 	if err != nil {
@@ -161,6 +174,7 @@ func TestParseFlags(t *testing.T) {
 }
 
 func TestParseSplitsCommand(t *testing.T) {
+	t.Parallel()
 	o, err := cli.Parse([]string{"prod", "--", "aws", "s3", "ls", "-l", "--help"}, os.Stdout)
 	if err != nil {
 		t.Fatal(err)
@@ -171,6 +185,7 @@ func TestParseSplitsCommand(t *testing.T) {
 }
 
 func TestStaticExport(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	if code := h.run("static", "--format", "bash"); code != 0 {
 		t.Fatalf("exit %d: %s", code, h.stderr())
@@ -189,10 +204,9 @@ func TestStaticExport(t *testing.T) {
 }
 
 func TestMFAUserWithCodeFlag(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
-	t.Setenv("AWS_ACCESS_KEY_ID", "ASIASTALE")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "stale")
-	t.Setenv("AWS_SESSION_TOKEN", "stale")
+	h.env["AWS_ACCESS_KEY_ID"], h.env["AWS_SECRET_ACCESS_KEY"], h.env["AWS_SESSION_TOKEN"] = "ASIASTALE", "stale", "stale"
 	if code := h.run("alice", "-m", "123456", "--format", "json"); code != 0 {
 		t.Fatalf("exit %d: %s", code, h.stderr())
 	}
@@ -210,6 +224,7 @@ func TestMFAUserWithCodeFlag(t *testing.T) {
 }
 
 func TestPromptNamesProfileAndDevice(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.prompter.Answers = []string{"12", "123456"}
 	if code := h.run("prod", "--format", "bash"); code != 0 {
@@ -233,6 +248,7 @@ func TestPromptNamesProfileAndDevice(t *testing.T) {
 }
 
 func TestErrorsKeepStdoutEmpty(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		args []string
 		code int
@@ -270,6 +286,7 @@ func TestErrorsKeepStdoutEmpty(t *testing.T) {
 }
 
 func TestTerminalGetsGuidanceNotSecrets(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.streams.SetStdoutTTY(true)
 	if code := h.run("alice", "-m", "123456"); code != 1 {
@@ -288,6 +305,7 @@ func TestTerminalGetsGuidanceNotSecrets(t *testing.T) {
 }
 
 func TestWriteProfile(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	if code := h.run("alice", "-m", "123456", "--write-profile", "alice-mfa", "--format", "bash"); code != 0 {
 		t.Fatalf("exit %d: %s", code, h.stderr())
@@ -322,9 +340,9 @@ func TestWriteProfile(t *testing.T) {
 }
 
 func TestExecRunsCommandWithCredentials(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
-	t.Setenv("AWS_PROFILE", "elsewhere")
-	t.Setenv("AWS_SESSION_TOKEN", "stale")
+	h.env["AWS_PROFILE"], h.env["AWS_SESSION_TOKEN"] = "elsewhere", "stale"
 	code := h.run("static", "--", "sh", "-c", `printf '%s|%s|%s|%s' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "${AWS_PROFILE-unset}" "${AWS_SESSION_TOKEN-unset}"; exit 7`)
 	if code != 7 {
 		t.Fatalf("exit %d: %s", code, h.stderr())
@@ -338,6 +356,7 @@ func TestExecRunsCommandWithCredentials(t *testing.T) {
 }
 
 func TestCredentialProcessFormat(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	if code := h.run("alice", "-m", "123456", "--format", "credential-process"); code != 0 {
 		t.Fatalf("exit %d: %s", code, h.stderr())
@@ -349,6 +368,7 @@ func TestCredentialProcessFormat(t *testing.T) {
 }
 
 func TestUnsetAndInitAndList(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	if code := h.run("-u", "--format", "fish"); code != 0 || !strings.Contains(h.stdout(), "set -e -g AWS_SECRET_ACCESS_KEY") {
 		t.Fatalf("exit %d stdout %q", code, h.stdout())
@@ -366,6 +386,7 @@ func TestUnsetAndInitAndList(t *testing.T) {
 }
 
 func TestRoleARNFlag(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	if code := h.run("alice", "--role-arn", roleARN, "--session-name", "me-now", "-m", "123456", "--no-session", "--format", "bash"); code != 0 {
 		t.Fatalf("exit %d: %s", code, h.stderr())
@@ -377,6 +398,7 @@ func TestRoleARNFlag(t *testing.T) {
 }
 
 func TestPickerWhenNoProfile(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.prompter.Answers = []string{"static"}
 	if code := h.run("--format", "bash"); code != 0 || !strings.Contains(h.stdout(), staticKey) {
@@ -387,6 +409,7 @@ func TestPickerWhenNoProfile(t *testing.T) {
 // TestProcessCredentialsAreCached: an expiring credential_process result is
 // served from the cache on the second run, and an edited profile misses.
 func TestProcessCredentialsAreCached(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	counter := filepath.Join(h.dir, "runs")
 	script := filepath.Join(h.dir, "creds.sh")
@@ -412,6 +435,7 @@ func TestProcessCredentialsAreCached(t *testing.T) {
 }
 
 func TestListShowsWhereSSOAndWebIdentityComeFrom(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	write(t, filepath.Join(h.dir, "config"), "[profile legacy]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 1\nsso_role_name = r\n\n"+
 		"[profile ci]\nrole_arn = arn:aws:iam::1:role/ci\nweb_identity_token_file = /var/run/secrets/token.jwt\n")

@@ -22,7 +22,7 @@ func runCommand(ctx context.Context, d Deps, argv []string, c render.Credentials
 	}
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args[0] = argv[0]
-	cmd.Env = commandEnv(os.Environ(), env)
+	cmd.Env = commandEnv(d.Environ(), env)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if d.Streams.In != nil && d.Streams.In != os.Stdin {
 		cmd.Stdin = d.Streams.In

@@ -77,7 +77,7 @@ func TestWriteProfileGivesUpWaiting(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer unlock()
-	t.Setenv("ASSUME_LOCK_TIMEOUT", "1ms")
+	h.env["ASSUME_LOCK_TIMEOUT"] = "1ms"
 	code := h.run("alice", "-m", "123456", "--write-profile", "alice-mfa", "--format", "bash")
 	if code != 1 || h.stdout() != "" {
 		t.Fatalf("exit %d stdout %q stderr %q", code, h.stdout(), h.stderr())
@@ -92,7 +92,7 @@ func TestWriteProfileGivesUpWaiting(t *testing.T) {
 		t.Errorf("the credentials file changed:\n%s", got)
 	}
 
-	t.Setenv("ASSUME_LOCK_TIMEOUT", "soon")
+	h.env["ASSUME_LOCK_TIMEOUT"] = "soon"
 	if code := h.run("alice", "-m", "123456", "--write-profile", "alice-mfa", "--format", "bash"); code != 2 {
 		t.Errorf("a bad ASSUME_LOCK_TIMEOUT: exit %d, stderr %q", code, h.stderr())
 	}
@@ -120,7 +120,7 @@ func TestCacheLockGiveUpGoesOn(t *testing.T) {
 	}
 	defer unlock()
 
-	t.Setenv("ASSUME_LOCK_TIMEOUT", "1ms")
+	h.env["ASSUME_LOCK_TIMEOUT"] = "1ms"
 	h.sts.SetCode(userKey, "234567")
 	code := h.run("alice", "-m", "234567", "--refresh", "--format", "bash")
 	if code != 0 || !strings.Contains(h.stdout(), "AWS_SESSION_TOKEN") {

@@ -22,6 +22,7 @@ type hostileCase struct {
 }
 
 func TestHostileConfigurations(t *testing.T) {
+	t.Parallel()
 	var cycle50 strings.Builder
 	for i := 0; i < 50; i++ {
 		fmt.Fprintf(&cycle50, "[profile c%d]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = c%d\n\n", i, (i+1)%50)
@@ -83,10 +84,11 @@ func checkOutcome(t *testing.T, h *harness, code, wantExit int, want string) {
 }
 
 func TestConfigThatIsADirectoryOrUnreadable(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	dir := filepath.Join(h.dir, "config-dir")
 	os.Mkdir(dir, 0o700)
-	t.Setenv("AWS_CONFIG_FILE", dir)
+	h.env["AWS_CONFIG_FILE"] = dir
 	code := h.run("static", "--format", "bash")
 	checkOutcome(t, h, code, 1, "config-dir")
 	if code := h.run("--list-profiles"); code != 1 || h.stdout() != "" {
@@ -100,7 +102,7 @@ func TestConfigThatIsADirectoryOrUnreadable(t *testing.T) {
 	f := filepath.Join(h.dir, "config-locked")
 	write(t, f, "[profile x]\n")
 	os.Chmod(f, 0)
-	t.Setenv("AWS_CONFIG_FILE", f)
+	h.env["AWS_CONFIG_FILE"] = f
 	checkOutcome(t, h, h.run("static", "--format", "bash"), 1, "config-locked")
 }
 
@@ -108,6 +110,7 @@ func TestConfigThatIsADirectoryOrUnreadable(t *testing.T) {
 // syntax are exported as data; evaluating the output in real bash creates no
 // file and yields the exact bytes.
 func TestShellSyntaxInValuesStaysData(t *testing.T) {
+	t.Parallel()
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Skip("bash not installed")
@@ -137,6 +140,7 @@ func TestShellSyntaxInValuesStaysData(t *testing.T) {
 // that none reaches stderr, and that on disk they live only in the
 // credentials file (theirs, plus --write-profile) and the cache.
 func TestSecretsStayPut(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	secrets := []string{userSecret, staticSec}
 	runs := [][]string{

@@ -29,6 +29,7 @@ func TestMain(m *testing.M) {
 // the locks make them share one MFA session and one role credential, and
 // the credentials file ends with exactly one, complete section.
 func TestParallelRunsShareOneSession(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	const n = 20
 	xdg := filepath.Join(h.dir, "xdg")
@@ -40,7 +41,8 @@ func TestParallelRunsShareOneSession(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			cmd := exec.Command(os.Args[0], "prod", "-m", "123456", "--format", "json", "--write-profile", "prod-session")
-			cmd.Env = append(os.Environ(), "ASSUME_TEST_AS_MAIN=1", "XDG_CACHE_HOME="+xdg)
+			// A real process start: the harness's environment, and nothing of the developer's.
+			cmd.Env = append(h.environ(), "ASSUME_TEST_AS_MAIN=1", "XDG_CACHE_HOME="+xdg, "HOME="+h.dir)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Run(); err != nil {

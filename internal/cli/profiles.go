@@ -20,7 +20,7 @@ import (
 // listProfileNames is the completion fast path: a header scan of the two
 // files, no SDK, no cache, no network.
 func listProfileNames(_ *Options, d Deps) error {
-	names, err := awsfile.ProfileNames(awsfile.DefaultPaths())
+	names, err := awsfile.ProfileNames(d.Paths)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func describe(profiles session.Lookup, name string) profileRow {
 // listTable prints every profile with what it is and its cached session's time left. It reads
 // the files and the cache folder only: no STS call, no MFA prompt.
 func listTable(d Deps) error {
-	files, err := awsfile.Load(awsfile.DefaultPaths())
+	files, err := awsfile.Load(d.Paths)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func timeLeft(rest time.Duration) string {
 func pick(files *awsfile.Files, d Deps) (string, error) {
 	names := files.Names()
 	if len(names) == 0 {
-		return "", &ExitError{Code: ExitFailure, Err: fmt.Errorf("no profiles found in %s or %s; run assume --setup NAME or aws configure", awsfile.DefaultPaths().Config, awsfile.DefaultPaths().Credentials)}
+		return "", &ExitError{Code: ExitFailure, Err: fmt.Errorf("no profiles found in %s or %s; run assume --setup NAME or aws configure", d.Paths.Config, d.Paths.Credentials)}
 	}
 	if d.Prompter == nil {
 		return "", usageErr("name a profile: assume PROFILE (assume -l lists them)")

@@ -29,6 +29,7 @@ type profilesEnv struct {
 	streams  *iostreams.TestStreams
 	prompter *pickPrompter
 	now      time.Time
+	env      map[string]string // what assume sees through Deps
 }
 
 func newProfilesEnv(t *testing.T, config, credentials string) *profilesEnv {
@@ -36,16 +37,14 @@ func newProfilesEnv(t *testing.T, config, credentials string) *profilesEnv {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "config"), config)
 	writeFile(t, filepath.Join(dir, "credentials"), credentials)
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
 	sts := fakests.New(nil, nil)
 	t.Cleanup(sts.Close)
-	t.Setenv("AWS_ENDPOINT_URL_STS", sts.URL)
-	for _, v := range []string{"AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "ASSUME_MFA_TOKEN", "AWS_ENDPOINT_URL"} {
-		t.Setenv(v, "")
-		os.Unsetenv(v)
+	env := map[string]string{
+		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_ENDPOINT_URL_STS":        sts.URL,
 	}
-	return &profilesEnv{
+	return &profilesEnv{env: env,
 		t: t, dir: dir, cacheDir: filepath.Join(dir, "cache"), sts: sts,
 		streams: iostreams.Test(), prompter: &pickPrompter{},
 		now: time.Date(2025, 3, 4, 12, 0, 0, 0, time.UTC),
@@ -67,7 +66,7 @@ func (e *profilesEnv) run(args ...string) int {
 	return Main(context.Background(), args, Deps{
 		Streams:     e.streams.IOStreams,
 		Prompter:    e.prompter,
-		Getenv:      os.Getenv,
+		Getenv:      func(k string) string { return e.env[k] },
 		Now:         func() time.Time { return e.now },
 		CacheDir:    e.cacheDir,
 		DetectShell: func() string { return "bash" },
@@ -220,6 +219,7 @@ func table(t *testing.T, out string) (header []string, rows map[string][]string,
 }
 
 func TestListTableShowsEveryKindAndCachedTimeLeft(t *testing.T) {
+	t.Parallel()
 	e := newProfilesEnv(t, kindsConfig, kindsCredentials)
 	e.cache("session-alice", "alice", "session", 11*time.Hour+30*time.Minute)
 	e.cache("role-prod", "prod", "role", 45*time.Minute)
@@ -267,6 +267,7 @@ func TestListTableShowsEveryKindAndCachedTimeLeft(t *testing.T) {
 }
 
 func TestListTableWithoutCacheFolder(t *testing.T) {
+	t.Parallel()
 	e := newProfilesEnv(t, kindsConfig, kindsCredentials)
 	if code := e.run("--list"); code != 0 {
 		t.Fatalf("exit %d: %s", code, e.stderr())
@@ -304,6 +305,7 @@ func manyProfiles(n int) (config, credentials string, names []string) {
 }
 
 func TestListTableWith5000Profiles(t *testing.T) {
+	t.Parallel()
 	config, credentials, names := manyProfiles(5000)
 	e := newProfilesEnv(t, config, credentials)
 	e.cache("role-2504", "acct-2504-billing", "role", 59*time.Minute)
@@ -336,6 +338,7 @@ func TestListTableWith5000Profiles(t *testing.T) {
 }
 
 func TestPickerOffersKindAndRegionThenExports(t *testing.T) {
+	t.Parallel()
 	e := newProfilesEnv(t, kindsConfig, kindsCredentials)
 	e.prompter.choose = "static"
 	if code := e.run("--format", "bash"); code != 0 {
@@ -358,6 +361,7 @@ func TestPickerOffersKindAndRegionThenExports(t *testing.T) {
 }
 
 func TestPickerWithoutTerminalIsUsageError(t *testing.T) {
+	t.Parallel()
 	e := newProfilesEnv(t, kindsConfig, kindsCredentials)
 	e.prompter.err = iostreams.ErrNoTerminal
 	code := e.run("--format", "bash")
@@ -370,6 +374,7 @@ func TestPickerWithoutTerminalIsUsageError(t *testing.T) {
 }
 
 func TestPickerWithNoProfiles(t *testing.T) {
+	t.Parallel()
 	e := newProfilesEnv(t, "", "# nothing yet\n")
 	code := e.run("--format", "bash")
 	if code != ExitFailure || e.stdout() != "" || !strings.Contains(e.stderr(), "no profiles found in") {
@@ -381,6 +386,7 @@ func TestPickerWithNoProfiles(t *testing.T) {
 }
 
 func TestUnknownProfileSuggestsClosestNames(t *testing.T) {
+	t.Parallel()
 	e := newProfilesEnv(t, kindsConfig, kindsCredentials)
 	cases := []struct{ typed, suggestion string }{
 		{"prod-admn", "did you mean prod-admin?"},
@@ -404,6 +410,7 @@ func TestUnknownProfileSuggestsClosestNames(t *testing.T) {
 }
 
 func TestUnknownProfileAmong5000(t *testing.T) {
+	t.Parallel()
 	config, credentials, _ := manyProfiles(5000)
 	e := newProfilesEnv(t, config, credentials)
 	cases := map[string]string{
@@ -423,6 +430,7 @@ func TestUnknownProfileAmong5000(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
+	t.Parallel()
 	names := []string{"default", "d", "dev", "prod", "prod-admin", "prod-readonly", "staging-admin", "PROD-EU"}
 	cases := []struct {
 		typed string
@@ -450,6 +458,7 @@ func TestSuggest(t *testing.T) {
 }
 
 func TestSuggestAmong5000Names(t *testing.T) {
+	t.Parallel()
 	_, _, names := manyProfiles(5000)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 200 {
@@ -488,6 +497,7 @@ func TestSuggestAmong5000Names(t *testing.T) {
 }
 
 func TestEditDistance(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		a, b string
 		want int
@@ -541,6 +551,7 @@ func fullTableDistance(a, b string) int {
 }
 
 func TestListProfilesIsOnlyNames(t *testing.T) {
+	t.Parallel()
 	// A line Load would reject does not stop completion, and the cache folder is never created.
 	config := "[profile b]\nregion = x\nthis line is not a setting\n[default]\n[profile a]\n"
 	credentials := "[c]\naws_access_key_id = K\n[b]\n[profile skipped]\n"

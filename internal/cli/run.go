@@ -10,50 +10,24 @@ import (
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/credcache"
-	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/shelldetect"
 	"github.com/assume-cli/assume/shell"
 )
 
-// Run carries out one invocation. It writes to stdout only after success.
+// Run carries out one invocation: it picks the mode the flags ask for (modes.go) and runs it. It
+// writes to stdout only after success.
 func Run(ctx context.Context, o *Options, d Deps) error {
 	d = withDefaults(d)
-	out := d.Streams.Out
-
-	switch {
-	case o.Version:
-		_, err := fmt.Fprintf(out, "assume %s\n", Version)
-		return err
-	case o.Init != "":
-		script, err := shell.Init(o.Init)
-		if err != nil {
-			return usageErr("%v", err)
-		}
-		_, err = out.Write(script)
-		return err
-	case o.ListProfiles:
-		return listProfileNames(o, d)
-	case o.ClearCache:
-		return clearCache(d)
-	case o.Setup || o.setupOnlyFlag() != "":
-		return runSetup(ctx, o, d)
-	}
-
-	format, explicit, err := pickFormat(o, d)
+	m, err := chooseMode(o)
 	if err != nil {
 		return err
 	}
-	if o.Unset {
-		return render.Unset(out, format)
-	}
-	if o.List {
-		return listTable(d)
-	}
-	return export(ctx, o, d, format, explicit)
+	return m.run(ctx, o, d)
 }
 
+// withDefaults fills what a test may leave out. The environment stays as given: nil is empty.
 func withDefaults(d Deps) Deps {
 	if d.Now == nil {
 		d.Now = time.Now
@@ -61,12 +35,50 @@ func withDefaults(d Deps) Deps {
 	if d.DetectShell == nil {
 		d.DetectShell = shelldetect.Detect
 	}
+	if d.Getenv == nil {
+		d.Getenv = func(string) string { return "" }
+	}
+	if d.Environ == nil {
+		d.Environ = func() []string { return nil }
+	}
+	if d.Paths == (awsfile.Paths{}) {
+		home, _ := os.UserHomeDir()
+		d.Paths = awsfile.DefaultPaths(d.Getenv, home)
+	}
 	return d
 }
 
-func pickFormat(o *Options, d Deps) (render.Format, bool, error) {
-	if o.Format != "" {
-		f, err := render.ParseFormat(o.Format)
+func runVersion(_ context.Context, _ *Options, d Deps) error {
+	_, err := fmt.Fprintf(d.Streams.Out, "assume %s\n", Version)
+	return err
+}
+
+func runInit(_ context.Context, o *Options, d Deps) error {
+	script, err := shell.Init(o.Init)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	_, err = d.Streams.Out.Write(script)
+	return err
+}
+
+func runUnset(_ context.Context, o *Options, d Deps) error {
+	format, _, err := pickFormat(o.Format, d)
+	if err != nil {
+		return err
+	}
+	return render.Unset(d.Streams.Out, format)
+}
+
+// mfaCode is -m, else ASSUME_MFA_TOKEN.
+func mfaCode(o *Options, d Deps) string {
+	return firstNonEmpty(o.MFAToken, d.Getenv("ASSUME_MFA_TOKEN"))
+}
+
+// pickFormat is --format (given: explicit), else the calling shell's, else bash.
+func pickFormat(given string, d Deps) (render.Format, bool, error) {
+	if given != "" {
+		f, err := render.ParseFormat(given)
 		if err != nil {
 			return "", true, usageErr("%v", err)
 		}
@@ -79,13 +91,11 @@ func pickFormat(o *Options, d Deps) (render.Format, bool, error) {
 	return f, false, nil
 }
 
-func paths(Deps) awsfile.Paths { return awsfile.DefaultPaths() }
-
 func cacheStore(d Deps) (*credcache.Store, error) {
 	dir := d.CacheDir
 	if dir == "" {
 		var err error
-		if dir, err = credcache.DefaultDir(); err != nil {
+		if dir, err = credcache.DefaultDir(d.Getenv); err != nil {
 			return nil, err
 		}
 	}
@@ -121,124 +131,8 @@ type lookup struct{ files *awsfile.Files }
 
 func (l lookup) Profile(name string) (awsfile.Profile, bool) { return l.files.Profile(name) }
 
-func export(ctx context.Context, o *Options, d Deps, format render.Format, explicit bool) error {
-	// Everything that can be checked without a network call is checked first.
-	if o.MFAToken != "" {
-		if err := session.ValidateCode(o.MFAToken); err != nil {
-			return err
-		}
-	}
-	limits, err := deadline.FromEnv(d.Getenv)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	duration, err := parseDuration("--duration", o.Duration)
-	if err != nil {
-		return err
-	}
-	sessionDuration, err := parseDuration("--session-duration", o.SessionDuration)
-	if err != nil {
-		return err
-	}
-	if o.Exec && len(o.Command) == 0 {
-		return usageErr("nothing to run after --: give a command, as in assume PROFILE -- aws sts get-caller-identity")
-	}
-	if (o.ExternalID != "") && o.RoleARN == "" {
-		return usageErr("--external-id goes with --role-arn")
-	}
-	printing := !o.Exec
-	if printing && !explicit && d.Streams.IsStdoutTTY() && o.WriteProfile == "" {
-		return guidance(o, format)
-	}
-	if o.Exec && o.Format != "" {
-		return usageErr("--format has no effect with -- COMMAND; drop one of them")
-	}
-
-	pth := paths(d)
-	files, err := awsfile.Load(pth)
-	if err != nil {
-		return err
-	}
-	name := o.Profile
-	if name == "" {
-		if name, err = pick(files, d); err != nil {
-			return err
-		}
-	}
-	p, err := session.Resolve(lookup{files}, name)
-	var unknown *session.UnknownProfileError
-	if errors.As(err, &unknown) {
-		return unknownProfile(unknown.Name, files.Names())
-	}
-	if err != nil {
-		return err
-	}
-	if o.RoleARN != "" {
-		p = adHocRole(p, o)
-	} else if o.SessionName != "" {
-		if p.Kind != session.KindRole {
-			return usageErr("--session-name applies to roles, and profile %q is not one; add --role-arn", p.Name)
-		}
-		p.RoleSessionName = o.SessionName
-	}
-
-	region := firstNonEmpty(o.Region, p.RegionOrSource(), d.Getenv("AWS_REGION"), d.Getenv("AWS_DEFAULT_REGION"))
-	store, err := cacheStore(d)
-	if err != nil {
-		return err
-	}
-	res, err := session.Get(ctx, p, session.Options{
-		Duration:        duration,
-		SessionDuration: sessionDuration,
-		NoSession:       o.NoSession,
-		Refresh:         o.Refresh,
-		Clients:         session.NewClientFactory(region, session.Endpoint(p), d.HTTPClient),
-		Cache:           store,
-		Tokens: &session.MFACodes{
-			Code: o.MFAToken, Process: o.MFAProcess, Prompter: d.Prompter,
-			Profile: p.Name, Stdin: os.Stdin, Stderr: d.Streams.ErrOut, Timeout: limits.Process,
-		},
-		Now:         d.Now,
-		Getenv:      d.Getenv,
-		SDKProvider: session.SDKProvider(pth.Config, pth.Credentials, limits),
-		Limits:      limits,
-		OnCacheError: func(err error) {
-			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: could not cache the credentials (%v); the next run will ask STS again\n", err)
-		},
-	})
-	if err != nil {
-		return err
-	}
-	creds := render.Credentials{
-		AccessKeyID:     res.Credentials.AccessKeyID,
-		SecretAccessKey: res.Credentials.SecretAccessKey,
-		SessionToken:    res.Credentials.SessionToken,
-		Region:          region,
-		Profile:         p.Name,
-	}
-	if res.Credentials.CanExpire {
-		creds.Expires = res.Credentials.Expires.UTC()
-	}
-	if o.WriteProfile != "" {
-		if err := writeProfile(d, pth, o.WriteProfile, creds); err != nil {
-			return err
-		}
-	}
-	if o.Exec {
-		notice(d, p, res, creds, "")
-		return runCommand(ctx, d, o.Command, creds)
-	}
-	if printing && (explicit || !d.Streams.IsStdoutTTY()) {
-		if err := render.Export(d.Streams.Out, format, creds); err != nil {
-			return err
-		}
-	}
-	notice(d, p, res, creds, o.WriteProfile)
-	return nil
-}
-
 // adHocRole is --role-arn: a role whose source is the named profile.
-func adHocRole(src *session.Profile, o *Options) *session.Profile {
+func adHocRole(src *session.Profile, o *exportOptions) *session.Profile {
 	return &session.Profile{
 		Name:            src.Name,
 		Kind:            session.KindRole,
@@ -251,8 +145,8 @@ func adHocRole(src *session.Profile, o *Options) *session.Profile {
 }
 
 // guidance is the answer when credentials would land on a terminal.
-func guidance(o *Options, f render.Format) error {
-	name := o.Profile
+func guidance(profile string, f render.Format) error {
+	name := profile
 	if name == "" {
 		name = "PROFILE"
 	}

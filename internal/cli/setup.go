@@ -21,7 +21,7 @@ import (
 // whole flow also runs without a terminal. The secret access key has no flag of its own: a flag's value would
 // land in the shell's history and in the process list.
 type SetupOptions struct {
-	Setup         bool   `help:"Guided set-up of PROFILE: access keys, region and the MFA device."`
+	Setup         bool   `name:"setup" help:"Guided set-up of PROFILE: access keys, region and the MFA device."`
 	QRFile        string `name:"qr-file" placeholder:"F" help:"With --setup, also save a new MFA device's QR code as a PNG (mode 0600)."`
 	AccessKeyID   string `name:"access-key-id" placeholder:"ID" help:"With --setup, the IAM user's access key ID; its secret comes from --secret-stdin, ASSUME_SECRET_ACCESS_KEY or a hidden prompt."`
 	SecretStdin   bool   `name:"secret-stdin" help:"With --setup, read the secret access key from the first line of stdin."`
@@ -33,66 +33,11 @@ type SetupOptions struct {
 // secretEnv holds the secret access key for a set-up without a terminal.
 const secretEnv = "ASSUME_SECRET_ACCESS_KEY"
 
-// setupOnlyFlag names a flag that only --setup uses, when one was given.
-func (s *SetupOptions) setupOnlyFlag() string {
-	switch {
-	case s.QRFile != "":
-		return "--qr-file"
-	case s.AccessKeyID != "":
-		return "--access-key-id"
-	case s.SecretStdin:
-		return "--secret-stdin"
-	case s.MFASerial != "":
-		return "--mfa-serial"
-	case s.MFADeviceName != "":
-		return "--mfa-device-name"
-	case s.SeedFile != "":
-		return "--seed-file"
-	}
-	return ""
-}
-
-// conflictingFlag names a flag given with --setup that it does not use.
-func (o *Options) conflictingFlag() string {
-	switch {
-	case o.Format != "":
-		return "--format"
-	case o.Duration != "":
-		return "--duration"
-	case o.SessionDuration != "":
-		return "--session-duration"
-	case o.RoleARN != "":
-		return "--role-arn"
-	case o.ExternalID != "":
-		return "--external-id"
-	case o.SessionName != "":
-		return "--session-name"
-	case o.NoSession:
-		return "--no-session"
-	case o.Refresh:
-		return "--refresh"
-	case o.Unset:
-		return "--unset"
-	case o.List:
-		return "--list"
-	case o.WriteProfile != "":
-		return "--write-profile"
-	case o.Exec:
-		return "--"
-	}
-	return ""
-}
-
+// runSetup is --setup; modes has checked its flags.
 func runSetup(ctx context.Context, o *Options, d Deps) error {
-	if !o.Setup {
-		flag := o.setupOnlyFlag()
-		return usageErr("%s goes with --setup, as in assume --setup PROFILE %s", flag, flag)
-	}
-	if flag := o.conflictingFlag(); flag != "" {
-		return usageErr("--setup prints no credentials and cannot be combined with %s", flag)
-	}
-	if o.MFAToken != "" {
-		if err := session.ValidateCode(o.MFAToken); err != nil {
+	code := mfaCode(o, d)
+	if code != "" {
+		if err := session.ValidateCode(code); err != nil {
 			return err
 		}
 	}
@@ -111,7 +56,7 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 
 	env := setup.Env{
 		Clients: setup.NewClients(d.Getenv, d.HTTPClient),
-		Store:   setup.FileStore{Paths: paths(d)},
+		Store:   setup.FileStore{Paths: d.Paths},
 		Log:     d.Streams.ErrOut,
 		RunProcess: func(ctx context.Context, profile, command string) (string, error) {
 			return mfa.Process{Command: command, What: fmt.Sprintf("the mfa_process command for profile %q", profile),
@@ -134,7 +79,7 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 		DeviceName:      o.MFADeviceName,
 		QRFile:          o.QRFile,
 		SeedFile:        o.SeedFile,
-		Code:            o.MFAToken,
+		Code:            code,
 		MFAProcess:      o.MFAProcess,
 	}, env)
 	var stopped *setup.StoppedError

@@ -9,6 +9,7 @@ import (
 // flow itself is tested in internal/setup, and end to end against moto in e2e/setup_test.go.
 
 func TestSetupOnlyFlagsNeedSetup(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, args := range [][]string{
 		{"alice", "--seed-file", "seed"},
@@ -26,6 +27,7 @@ func TestSetupOnlyFlagsNeedSetup(t *testing.T) {
 }
 
 func TestSetupRejectsExportFlags(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, flag := range [][]string{{"--format", "bash"}, {"--duration", "1h"}, {"--role-arn", roleARN}, {"--write-profile", "x"}, {"--refresh"}, {"--", "true"}} {
 		args := append([]string{"--setup", "alice"}, flag...)
@@ -42,6 +44,7 @@ func TestSetupRejectsExportFlags(t *testing.T) {
 // TestSetupSecretSources: the secret comes from stdin or ASSUME_SECRET_ACCESS_KEY, reaches STS as the signing
 // key's secret, and never shows. The fake STS does not know the key, so the flow stops at the key check.
 func TestSetupSecretSources(t *testing.T) {
+	t.Parallel()
 	const newKey, newSecret = "AKIANEWUSERKEY000001", "nEwSeCrEt/from+stdin"
 	for _, tc := range []struct {
 		name  string
@@ -59,7 +62,7 @@ func TestSetupSecretSources(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
-			t.Setenv("ASSUME_SECRET_ACCESS_KEY", tc.env)
+			h.env["ASSUME_SECRET_ACCESS_KEY"] = tc.env
 			h.streams.InBuf.WriteString(tc.stdin)
 			args := append([]string{"--setup", "newuser", "--access-key-id", newKey, "-r", "eu-west-1"}, tc.args...)
 			code := h.run(args...)

@@ -34,9 +34,9 @@ type Store struct {
 	Warn func(error)
 }
 
-// DefaultDir is $XDG_CACHE_HOME/assume, else the OS's user cache folder.
-func DefaultDir() (string, error) {
-	if x := os.Getenv("XDG_CACHE_HOME"); x != "" && filepath.IsAbs(x) {
+// DefaultDir is $XDG_CACHE_HOME/assume (read with getenv), else the OS's user cache folder.
+func DefaultDir(getenv func(string) string) (string, error) {
+	if x := getenv("XDG_CACHE_HOME"); x != "" && filepath.IsAbs(x) {
 		return filepath.Join(x, "assume"), nil
 	}
 	d, err := os.UserCacheDir()

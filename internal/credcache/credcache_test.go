@@ -145,8 +145,9 @@ func TestClearAndEntries(t *testing.T) {
 }
 
 func TestDefaultDirHonoursXDG(t *testing.T) {
-	t.Setenv("XDG_CACHE_HOME", "/x/cache")
-	if d, _ := credcache.DefaultDir(); d != "/x/cache/assume" {
+	t.Parallel()
+	getenv := func(k string) string { return map[string]string{"XDG_CACHE_HOME": "/x/cache"}[k] }
+	if d, _ := credcache.DefaultDir(getenv); d != "/x/cache/assume" {
 		t.Fatalf("dir = %s", d)
 	}
 }

@@ -104,7 +104,7 @@ func formatExpiration(t time.Time) string {
 }
 
 // EnvFor returns the variables to set and remove for c, following the
-// "Variables" section of CLI.md.
+// "Variables" section of docs/cli.md.
 func EnvFor(c Credentials) Env {
 	var e Env
 	e.Set = append(e.Set,
@@ -134,7 +134,7 @@ func EnvFor(c Credentials) Env {
 }
 
 // UnsetEnv is the --unset output: every variable an export sets or removes
-// (CLI.md "Variables"), so the shell ends as if assume had never run there,
+// (docs/cli.md "Variables"), so the shell ends as if assume had never run there,
 // with neither keys nor a profile variable left to mix.
 func UnsetEnv() Env {
 	return Env{Unset: []string{

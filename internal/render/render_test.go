@@ -109,7 +109,7 @@ func TestUnsetEnvCoversEverythingSet(t *testing.T) {
 	for _, n := range u.Unset {
 		clears[n] = true
 	}
-	// CLI.md: --unset clears every variable an export sets and every one it removes.
+	// docs/cli.md: --unset clears every variable an export sets and every one it removes.
 	for _, c := range []Credentials{sessionCreds, staticCreds} {
 		env := EnvFor(c)
 		for _, v := range env.Set {

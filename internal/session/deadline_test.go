@@ -174,7 +174,7 @@ func TestInstanceMetadataMeetsTheDeadline(t *testing.T) {
 	e := newSourcesEnv(t)
 	endpoint := blackHole(t)
 	// The instance code reads the SDK's own variable, as the SDK does.
-	t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint)
+	e.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = endpoint
 	e.writeConfig(t, fmt.Sprintf("[profile boxed]\nrole_arn = %s\ncredential_source = Ec2InstanceMetadata\n", openRoleARN))
 	_, err := e.get(t, "boxed", "", func(o *session.Options) { o.Limits = deadline.Limits{Network: 300 * time.Millisecond} })
 	oneSentence(t, err, "credential_source = Ec2InstanceMetadata: the instance metadata service at "+endpoint+" did not answer within 300ms", "ASSUME_TIMEOUT")
@@ -185,7 +185,7 @@ func TestInstanceCredentialsExpiringWithinTheMarginAreRefused(t *testing.T) {
 	src := e.sessionCreds(t)
 	src.Expires = time.Now().Add(30 * time.Second)
 	imds, _ := fakeIMDS(t, "instance-role", src)
-	t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.URL)
+	e.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.URL
 	e.writeConfig(t, fmt.Sprintf("[profile boxed]\nrole_arn = %s\ncredential_source = Ec2InstanceMetadata\n", openRoleARN))
 	_, err := e.get(t, "boxed", "", nil)
 	oneSentence(t, err, "credential_source = Ec2InstanceMetadata ("+imds.URL+") returned credentials that expire within a minute")

@@ -28,18 +28,24 @@ const ecsCredentialsHost = "http://169.254.170.2"
 // included), and refuses a plain-HTTP endpoint that is not the container
 // agent's or this machine's, so credentials are never fetched in clear
 // across a network.
-func instanceProvider(source string, timeout time.Duration, now func() time.Time) (aws.CredentialsProvider, error) {
+// The variables are read with getenv, and handed to the SDK's clients as
+// options, so that the SDK does not read the process environment for them.
+func instanceProvider(source string, getenv func(string) string, timeout time.Duration, now func() time.Time) (aws.CredentialsProvider, error) {
 	if source == "Ec2InstanceMetadata" {
-		return &instanceSource{source: source, where: imdsEndpoint(), timeout: timeout, now: now, Provider: ec2rolecreds.New(func(o *ec2rolecreds.Options) {
-			o.Client = imds.New(imds.Options{})
+		opts := imds.Options{Endpoint: getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT"), ClientEnableState: imds.ClientEnabled}
+		if strings.EqualFold(getenv("AWS_EC2_METADATA_DISABLED"), "true") {
+			opts.ClientEnableState = imds.ClientDisabled
+		}
+		return &instanceSource{source: source, where: imdsEndpoint(getenv), timeout: timeout, now: now, Provider: ec2rolecreds.New(func(o *ec2rolecreds.Options) {
+			o.Client = imds.New(opts)
 		})}, nil
 	}
-	endpoint, err := containerEndpoint()
+	endpoint, err := containerEndpoint(getenv)
 	if err != nil {
 		return nil, err
 	}
 	prov := endpointcreds.New(endpoint, func(o *endpointcreds.Options) {
-		if file := os.Getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); file != "" {
+		if file := getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); file != "" {
 			// EKS rotates this file; it is read at each use, as the SDK does.
 			o.AuthorizationTokenProvider = endpointcreds.TokenProviderFunc(func() (string, error) {
 				b, err := os.ReadFile(file)
@@ -48,7 +54,7 @@ func instanceProvider(source string, timeout time.Duration, now func() time.Time
 				}
 				return strings.TrimSpace(string(b)), nil
 			})
-		} else if token := os.Getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN"); token != "" {
+		} else if token := getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN"); token != "" {
 			o.AuthorizationToken = token
 		}
 	})
@@ -62,18 +68,18 @@ func hostOf(endpoint string) string {
 	return "(unparsable URL)"
 }
 
-func imdsEndpoint() string {
-	if v := os.Getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT"); v != "" {
+func imdsEndpoint(getenv func(string) string) string {
+	if v := getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT"); v != "" {
 		return v
 	}
 	return "http://169.254.169.254"
 }
 
-func containerEndpoint() (string, error) {
-	if rel := os.Getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"); rel != "" {
+func containerEndpoint(getenv func(string) string) (string, error) {
+	if rel := getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"); rel != "" {
 		return ecsCredentialsHost + rel, nil
 	}
-	full := os.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+	full := getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI")
 	if full == "" {
 		return "", errors.New("credential_source = EcsContainer, but AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI is not set (not running in a container task?)")
 	}

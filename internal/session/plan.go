@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -35,8 +34,10 @@ type Options struct {
 	Cache           Cache // nil: no caching
 	Tokens          *MFACodes
 	Now             func() time.Time
-	// Getenv reads the environment for credential_source = Environment, the
-	// only case where AWS_* variables may sign a call.
+	// Getenv reads the environment: for credential_source = Environment (the
+	// only case where AWS_* variables may sign a call), the instance metadata
+	// and container endpoints, and the user in a default role session name.
+	// nil: an empty environment.
 	Getenv func(string) string
 	// SDKProvider returns the SDK's own provider for profile kinds assume does
 	// not implement itself (process, sso, login, web identity), of the kind
@@ -202,7 +203,7 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 		Timeout:     b.o.Limits.Network,
 	}
 	if sessionName == "" {
-		ar.SessionName = defaultSessionName(b.now())
+		ar.SessionName = defaultSessionName(b.getenv(), b.now())
 	}
 	var signerKey string
 	src := p.Source
@@ -309,10 +310,7 @@ func (b *builder) setHow(top bool, how string) {
 func (b *builder) credentialSource(p *Profile, d time.Duration) (aws.CredentialsProvider, string, error) {
 	switch p.CredentialSource {
 	case "Environment":
-		getenv := b.o.Getenv
-		if getenv == nil {
-			getenv = os.Getenv
-		}
+		getenv := b.getenv()
 		id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 		if id == "" || secret == "" {
 			return nil, "", &ConfigError{Profile: p.Name, Msg: "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"}
@@ -323,7 +321,7 @@ func (b *builder) credentialSource(p *Profile, d time.Duration) (aws.Credentials
 		}
 		return credentials.NewStaticCredentialsProvider(id, secret, token), "env|" + id, nil
 	case "Ec2InstanceMetadata", "EcsContainer":
-		prov, err := instanceProvider(p.CredentialSource, b.o.Limits.NetworkOrDefault(), b.o.Now)
+		prov, err := instanceProvider(p.CredentialSource, b.getenv(), b.o.Limits.NetworkOrDefault(), b.o.Now)
 		if err != nil {
 			return nil, "", &ConfigError{Profile: p.Name, Msg: err.Error()}
 		}
@@ -332,10 +330,18 @@ func (b *builder) credentialSource(p *Profile, d time.Duration) (aws.Credentials
 	return nil, "", &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("credential_source %q is not supported", p.CredentialSource)}
 }
 
-func defaultSessionName(now time.Time) string {
-	user := os.Getenv("USER")
+// getenv is Options.Getenv; without one, the environment is empty.
+func (b *builder) getenv() func(string) string {
+	if b.o.Getenv == nil {
+		return func(string) string { return "" }
+	}
+	return b.o.Getenv
+}
+
+func defaultSessionName(getenv func(string) string, now time.Time) string {
+	user := getenv("USER")
 	if user == "" {
-		user = os.Getenv("USERNAME")
+		user = getenv("USERNAME")
 	}
 	// RoleSessionName allows [\w+=,.@-]{2,64}.
 	clean := strings.Map(func(r rune) rune {

@@ -98,6 +98,7 @@ func (e *env) mustGet(t *testing.T, name string, mod func(*session.Options)) ses
 }
 
 func TestStaticKeysMakeNoCall(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.mustGet(t, "plain", nil)
 	if r.Credentials.AccessKeyID != "AKIAPLAIN" || r.Credentials.SecretAccessKey != "plain-secret" || r.Credentials.CanExpire {
@@ -109,6 +110,7 @@ func TestStaticKeysMakeNoCall(t *testing.T) {
 }
 
 func TestMFAUserGetsSessionToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.mustGet(t, "alice", func(o *session.Options) { o.Duration = 2 * time.Hour })
 	calls := e.sts.Calls()
@@ -128,6 +130,7 @@ func TestMFAUserGetsSessionToken(t *testing.T) {
 }
 
 func TestRoleGoesThroughOneMFASession(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	prod := e.mustGet(t, "prod", nil)
 	// The flag's code is spent; dev must reuse the cached session, not ask.
@@ -171,6 +174,7 @@ func TestRoleGoesThroughOneMFASession(t *testing.T) {
 }
 
 func TestCachedRoleMakesNoCall(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	first := e.mustGet(t, "prod", nil)
 	before := e.sts.CallCount("")
@@ -192,6 +196,7 @@ func TestCachedRoleMakesNoCall(t *testing.T) {
 }
 
 func TestCacheMissesOnChangedKeyOrRole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.mustGet(t, "prod", nil)
 	// Rotating the user's key must not serve the old session.
@@ -213,6 +218,7 @@ func TestCacheMissesOnChangedKeyOrRole(t *testing.T) {
 }
 
 func TestDirectPathForLongRoles(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.mustGet(t, "prod", func(o *session.Options) { o.Duration = 2 * time.Hour })
 	calls := e.sts.Calls()
@@ -231,6 +237,7 @@ func TestDirectPathForLongRoles(t *testing.T) {
 }
 
 func TestChainedRole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.mustGet(t, "audit", nil)
 	calls := e.sts.Calls()
@@ -255,6 +262,7 @@ func TestChainedRole(t *testing.T) {
 }
 
 func TestWrongCodeIsExplained(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.codes.Code = "654321"
 	_, err := e.get(t, "alice", nil)
@@ -274,6 +282,7 @@ func TestWrongCodeIsExplained(t *testing.T) {
 }
 
 func TestRevokedSessionAsksOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.mustGet(t, "prod", nil)
 	e.sts.RevokeAll()
@@ -288,6 +297,7 @@ func TestRevokedSessionAsksOnce(t *testing.T) {
 }
 
 func TestCredentialSourceEnvironment(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	envVars := map[string]string{"AWS_ACCESS_KEY_ID": userKey, "AWS_SECRET_ACCESS_KEY": userSecret}
 	e.mustGet(t, "from-env", func(o *session.Options) { o.Getenv = func(k string) string { return envVars[k] } })
@@ -301,7 +311,8 @@ func TestEnvironmentNeverSigns(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "ASIASTALEFROMEARLIER")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "stale")
 	t.Setenv("AWS_SESSION_TOKEN", "stale-token")
-	t.Setenv("AWS_PROFILE", "some-other-profile")
+	// (A stale AWS_PROFILE is removed by cmd/assume before anything runs; the
+	// end-to-end tests run the binary with one.)
 	e.mustGet(t, "alice", nil)
 	if c := e.sts.Calls(); len(c) != 1 || c[0].AccessKeyID != userKey {
 		t.Fatalf("calls = %+v", c)
@@ -309,6 +320,7 @@ func TestEnvironmentNeverSigns(t *testing.T) {
 }
 
 func TestSelfSourcedRole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.mustGet(t, "self-role", nil)
 	if c := e.sts.Calls(); len(c) != 2 || c[0].AccessKeyID != userKey || c[1].RoleArn != devARN {
@@ -317,6 +329,7 @@ func TestSelfSourcedRole(t *testing.T) {
 }
 
 func TestResolveErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for name, want := range map[string]string{
 		"loop-a":  "loops: loop-a -> loop-b -> loop-a",
@@ -332,6 +345,7 @@ func TestResolveErrors(t *testing.T) {
 }
 
 func TestDurationLimitsCheckedBeforeCalls(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, d := range []time.Duration{time.Minute, 13 * time.Hour} {
 		_, err := e.get(t, "prod", func(o *session.Options) { o.Duration = d })
@@ -350,6 +364,7 @@ func TestDurationLimitsCheckedBeforeCalls(t *testing.T) {
 }
 
 func TestMFAProcess(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.codes.Code = ""
 	e.files["alice"]["mfa_process"] = "echo 'AWS:alice  123456'"
@@ -371,6 +386,7 @@ func TestMFAProcess(t *testing.T) {
 }
 
 func TestNoCodeNoTerminal(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.codes.Code = ""
 	_, err := e.get(t, "alice", nil)
@@ -383,6 +399,7 @@ func TestNoCodeNoTerminal(t *testing.T) {
 }
 
 func TestShortDuration(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]string{
 		30 * time.Minute: "30m", time.Hour: "1h", 11*time.Hour + 30*time.Minute: "11h30m",
 		90 * time.Minute: "1h30m", 10 * time.Hour: "10h", 36 * time.Hour: "36h", 59*time.Minute + 40*time.Second: "1h",

@@ -53,6 +53,10 @@ type sourcesEnv struct {
 	paths awsfile.Paths
 	cache *credcache.Store
 	home  string
+	// env is what session.Options.Getenv reads. The SDK's own providers
+	// (SSO, web identity) read the process environment, which is why these
+	// tests still set some variables with t.Setenv.
+	env map[string]string
 }
 
 func newSourcesEnv(t *testing.T) *sourcesEnv {
@@ -74,6 +78,7 @@ func newSourcesEnv(t *testing.T) *sourcesEnv {
 		paths: awsfile.Paths{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")},
 		cache: &credcache.Store{Dir: filepath.Join(dir, "cache")},
 		home:  filepath.Join(dir, "home"),
+		env:   map[string]string{},
 	}
 	if err := os.MkdirAll(e.home, 0o700); err != nil {
 		t.Fatal(err)
@@ -122,7 +127,7 @@ func (e *sourcesEnv) get(t *testing.T, name, code string, mod func(*session.Opti
 		Clients:     session.NewClientFactory("us-east-1", e.sts.URL, nil),
 		Cache:       e.cache,
 		Tokens:      &session.MFACodes{Code: code, Profile: name},
-		Getenv:      os.Getenv,
+		Getenv:      func(k string) string { return e.env[k] },
 		SDKProvider: session.SDKProvider(e.paths.Config, e.paths.Credentials, deadline.Limits{}),
 	}
 	if mod != nil {
@@ -773,7 +778,7 @@ func TestRoleFromEc2InstanceMetadataWithMFA(t *testing.T) {
 	e := newSourcesEnv(t)
 	src := e.sessionCreds(t)
 	imds, seen := fakeIMDS(t, "instance-role", src)
-	t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.URL)
+	e.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.URL
 	e.writeConfig(t, fmt.Sprintf("[profile boxed]\nrole_arn = %s\ncredential_source = Ec2InstanceMetadata\nmfa_serial = %s\n", mfaRoleARN, srcSerial))
 
 	p, err := e.resolve(t, "boxed")
@@ -800,14 +805,14 @@ func TestRoleFromEc2InstanceMetadataWithMFA(t *testing.T) {
 func TestEc2InstanceMetadataUnavailable(t *testing.T) {
 	e := newSourcesEnv(t)
 	e.writeConfig(t, fmt.Sprintf("[profile boxed]\nrole_arn = %s\ncredential_source = Ec2InstanceMetadata\n", openRoleARN))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	e.env["AWS_EC2_METADATA_DISABLED"] = "true"
 	_, err := e.get(t, "boxed", "", nil)
 	checkOneSentence(t, err, "AWS_EC2_METADATA_DISABLED")
 
-	os.Unsetenv("AWS_EC2_METADATA_DISABLED")
+	delete(e.env, "AWS_EC2_METADATA_DISABLED")
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close() // nothing listens there any more
-	t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", closed.URL)
+	e.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = closed.URL
 	_, err = e.get(t, "boxed", "", nil)
 	checkOneSentence(t, err, "only on an EC2 instance with an instance profile")
 	if e.sts.CallCount("") != 0 {
@@ -836,8 +841,8 @@ func TestRoleFromEcsContainerCredentials(t *testing.T) {
 		})
 	}))
 	t.Cleanup(agent.Close)
-	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", agent.URL+"/v1/credentials")
-	t.Setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile)
+	e.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agent.URL + "/v1/credentials"
+	e.env["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = tokenFile
 	e.writeConfig(t, fmt.Sprintf("[profile task]\nrole_arn = %s\ncredential_source = EcsContainer\nexternal_id = ext-7\n", extRoleARN))
 
 	r := e.mustGet(t, "task", "")
@@ -852,7 +857,7 @@ func TestRoleFromEcsContainerCredentials(t *testing.T) {
 	checkBash(t, evalBash(t, "task", r.Credentials, ""), "task", r.Credentials)
 
 	// Credentials in clear over a network are refused before any request.
-	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://192.0.2.10/v1/credentials")
+	e.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://192.0.2.10/v1/credentials"
 	_, err := e.get(t, "task", "", func(o *session.Options) { o.Refresh = true })
 	checkOneSentence(t, err, "use https")
 	if len(auth) != 1 {

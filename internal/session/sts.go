@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -27,13 +26,14 @@ type STS interface {
 // ClientFactory builds an STS client that signs with creds.
 type ClientFactory func(ctx context.Context, creds aws.CredentialsProvider) (STS, error)
 
-// Endpoint is the STS endpoint for profile p (see ServiceEndpoint).
-func Endpoint(p *Profile) string {
+// Endpoint is the STS endpoint for profile p (see ServiceEndpoint), with the
+// variables read through getenv.
+func Endpoint(getenv func(string) string, p *Profile) string {
 	profileEndpoint := ""
 	if p != nil {
 		profileEndpoint = p.Endpoint()
 	}
-	return ServiceEndpoint(os.Getenv, "STS", profileEndpoint)
+	return ServiceEndpoint(getenv, "STS", profileEndpoint)
 }
 
 // ServiceEndpoint picks a service's endpoint the way the SDK documents it:
@@ -66,9 +66,9 @@ func LoadAWSConfig(ctx context.Context, creds aws.CredentialsProvider, region st
 	if httpClient != nil {
 		opts = append(opts, config.WithHTTPClient(httpClient))
 	}
-	// The SDK fails when AWS_PROFILE names a profile missing from the
-	// (deliberately empty) files.
-	os.Unsetenv("AWS_PROFILE")
+	// The SDK's loader also fails when the process's AWS_PROFILE names a
+	// profile missing from the (deliberately empty) files: cmd/assume removes
+	// that variable from the process before anything runs.
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("setting up the AWS client: %w", err)

@@ -54,7 +54,8 @@ func TestClientsAndErrorCodes(t *testing.T) {
 		"AWS_ENDPOINT_URL_STS": stsServer.URL,
 		"AWS_ENDPOINT_URL":     "http://127.0.0.1:1", // the service-specific variables win
 	}
-	t.Setenv("AWS_PROFILE", "a-profile-in-no-file") // must not break loading
+	// (A stale AWS_PROFILE, which would break the SDK's loader, is removed by cmd/assume before anything runs;
+	// the end-to-end tests run the binary with one.)
 	keys := aws.Credentials{AccessKeyID: "AKIATESTKEY000000001", SecretAccessKey: "test-secret"}
 	iamClient, stsClient, err := NewClients(func(k string) string { return env[k] }, nil)(context.Background(), keys, "eu-west-1", "")
 	if err != nil {

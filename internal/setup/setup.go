@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -257,10 +258,12 @@ var kindSetting = map[session.Kind]string{
 	session.KindProcess:     "credential_process",
 }
 
-var accessKeyIDPattern = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
+// The patterns compile on first use, not at start-up: every run of assume (each <TAB> included) would pay for
+// them, and only --setup uses them.
+var accessKeyIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z0-9]{16,128}$`) })
 
 func checkAccessKeyID(id string) error {
-	if !accessKeyIDPattern.MatchString(id) {
+	if !accessKeyIDPattern().MatchString(id) {
 		return &session.UsageError{Msg: "an access key ID is 16 to 128 capital letters and digits, like AKIAIOSFODNN7EXAMPLE"}
 	}
 	if strings.HasPrefix(id, "ASIA") {
@@ -354,7 +357,7 @@ func (r *run) askSecret(id string) (string, error) {
 	return "", &session.UsageError{Msg: "no valid secret access key was typed"}
 }
 
-var regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z]+)+-[0-9]+$`)
+var regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2,}(-[a-z]+)+-[0-9]+$`) })
 
 // chooseRegion settles the region; it reports whether it must be written.
 func (r *run) chooseRegion() (bool, error) {
@@ -367,7 +370,7 @@ func (r *run) chooseRegion() (bool, error) {
 				return false, err
 			}
 			region = strings.TrimSpace(region)
-			if regionPattern.MatchString(region) || attempt == 2 {
+			if regionPattern().MatchString(region) || attempt == 2 {
 				break
 			}
 		}
@@ -379,7 +382,7 @@ func (r *run) chooseRegion() (bool, error) {
 		}
 		return false, nil
 	}
-	if !regionPattern.MatchString(region) {
+	if !regionPattern().MatchString(region) {
 		return false, &session.UsageError{Msg: fmt.Sprintf("%q is not an AWS region; use a name like eu-west-1 or us-east-1", region)}
 	}
 	r.region = region

@@ -1,0 +1,211 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/assume-cli/assume/internal/awsfile"
+	"github.com/assume-cli/assume/internal/deadline"
+	"github.com/assume-cli/assume/internal/render"
+	"github.com/assume-cli/assume/internal/session"
+)
+
+// exportOptions are the flags of the two modes that get credentials: an export (`assume PROFILE`,
+// printed for the shell to evaluate) and `assume PROFILE -- COMMAND` (run with them).
+type exportOptions struct {
+	Profile         string
+	Code            string // -m, else ASSUME_MFA_TOKEN
+	MFAProcess      string
+	Format          string // export only
+	Duration        string
+	SessionDuration string
+	Region          string
+	RoleARN         string
+	ExternalID      string
+	SessionName     string
+	NoSession       bool
+	Refresh         bool
+	WriteProfile    string
+	// Exec is true for -- COMMAND; Command is what follows it.
+	Exec    bool
+	Command []string
+}
+
+func newExportOptions(o *Options, d Deps) *exportOptions {
+	return &exportOptions{
+		Profile: o.Profile, Code: mfaCode(o, d), MFAProcess: o.MFAProcess, Format: o.Format,
+		Duration: o.Duration, SessionDuration: o.SessionDuration, Region: o.Region,
+		RoleARN: o.RoleARN, ExternalID: o.ExternalID, SessionName: o.SessionName,
+		NoSession: o.NoSession, Refresh: o.Refresh, WriteProfile: o.WriteProfile,
+		Exec: o.Exec, Command: o.Command,
+	}
+}
+
+// runExport is the run function of both modes.
+func runExport(ctx context.Context, o *Options, d Deps) error {
+	return export(ctx, newExportOptions(o, d), d)
+}
+
+// export gets credentials in four steps: validate what can be checked without a file or a
+// network call, resolve the profile from the files, get credentials (cache or STS), and deliver
+// them (print, write, or run the command).
+func export(ctx context.Context, o *exportOptions, d Deps) error {
+	v, err := validateExport(o, d)
+	if err != nil {
+		return err
+	}
+	p, err := resolveExport(o, d)
+	if err != nil {
+		return err
+	}
+	res, creds, err := getCredentials(ctx, o, v, p, d)
+	if err != nil {
+		return err
+	}
+	return deliver(ctx, o, v, p, res, creds, d)
+}
+
+// validExport is what validateExport settled.
+type validExport struct {
+	format          render.Format
+	explicit        bool // --format was given
+	duration        time.Duration
+	sessionDuration time.Duration
+	limits          deadline.Limits // ASSUME_TIMEOUT, ASSUME_PROCESS_TIMEOUT
+}
+
+// validateExport checks everything that needs no file and no network call.
+func validateExport(o *exportOptions, d Deps) (validExport, error) {
+	var v validExport
+	var err error
+	if o.Code != "" {
+		if err := session.ValidateCode(o.Code); err != nil {
+			return v, err
+		}
+	}
+	if v.limits, err = deadline.FromEnv(d.Getenv); err != nil {
+		return v, usageErr("%v", err)
+	}
+	if v.duration, err = parseDuration("--duration", o.Duration); err != nil {
+		return v, err
+	}
+	if v.sessionDuration, err = parseDuration("--session-duration", o.SessionDuration); err != nil {
+		return v, err
+	}
+	if o.Exec && len(o.Command) == 0 {
+		return v, usageErr("nothing to run after --: give a command, as in assume PROFILE -- aws sts get-caller-identity")
+	}
+	if o.ExternalID != "" && o.RoleARN == "" {
+		return v, usageErr("--external-id goes with --role-arn")
+	}
+	if o.Exec {
+		return v, nil
+	}
+	if v.format, v.explicit, err = pickFormat(o.Format, d); err != nil {
+		return v, err
+	}
+	if !v.explicit && d.Streams.IsStdoutTTY() && o.WriteProfile == "" {
+		return v, guidance(o.Profile, v.format)
+	}
+	return v, nil
+}
+
+// resolveExport finds the profile (asking with the picker when none was named) and applies
+// --role-arn and --session-name to it.
+func resolveExport(o *exportOptions, d Deps) (*session.Profile, error) {
+	files, err := awsfile.Load(d.Paths)
+	if err != nil {
+		return nil, err
+	}
+	name := o.Profile
+	if name == "" {
+		if name, err = pick(files, d); err != nil {
+			return nil, err
+		}
+	}
+	p, err := session.Resolve(lookup{files}, name)
+	var unknown *session.UnknownProfileError
+	if errors.As(err, &unknown) {
+		return nil, unknownProfile(unknown.Name, files.Names())
+	}
+	if err != nil {
+		return nil, err
+	}
+	if o.RoleARN != "" {
+		return adHocRole(p, o), nil
+	}
+	if o.SessionName != "" {
+		if p.Kind != session.KindRole {
+			return nil, usageErr("--session-name applies to roles, and profile %q is not one; add --role-arn", p.Name)
+		}
+		p.RoleSessionName = o.SessionName
+	}
+	return p, nil
+}
+
+// getCredentials gets p's credentials from the cache or STS.
+func getCredentials(ctx context.Context, o *exportOptions, v validExport, p *session.Profile, d Deps) (session.Result, render.Credentials, error) {
+	region := firstNonEmpty(o.Region, p.RegionOrSource(), d.Getenv("AWS_REGION"), d.Getenv("AWS_DEFAULT_REGION"))
+	store, err := cacheStore(d)
+	if err != nil {
+		return session.Result{}, render.Credentials{}, err
+	}
+	res, err := session.Get(ctx, p, session.Options{
+		Duration:        v.duration,
+		SessionDuration: v.sessionDuration,
+		NoSession:       o.NoSession,
+		Refresh:         o.Refresh,
+		Clients:         session.NewClientFactory(region, session.Endpoint(d.Getenv, p), d.HTTPClient),
+		Cache:           store,
+		Tokens: &session.MFACodes{
+			Code: o.Code, Process: o.MFAProcess, Prompter: d.Prompter,
+			Profile: p.Name, Stdin: os.Stdin, Stderr: d.Streams.ErrOut, Timeout: v.limits.Process,
+		},
+		Now:         d.Now,
+		Getenv:      d.Getenv,
+		SDKProvider: session.SDKProvider(d.Paths.Config, d.Paths.Credentials, v.limits),
+		Limits:      v.limits,
+		OnCacheError: func(err error) {
+			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: could not cache the credentials (%v); the next run will ask STS again\n", err)
+		},
+	})
+	if err != nil {
+		return session.Result{}, render.Credentials{}, err
+	}
+	creds := render.Credentials{
+		AccessKeyID:     res.Credentials.AccessKeyID,
+		SecretAccessKey: res.Credentials.SecretAccessKey,
+		SessionToken:    res.Credentials.SessionToken,
+		Region:          region,
+		Profile:         p.Name,
+	}
+	if res.Credentials.CanExpire {
+		creds.Expires = res.Credentials.Expires.UTC()
+	}
+	return res, creds, nil
+}
+
+// deliver writes --write-profile, then runs the command or prints the export statements, and
+// says on stderr what was done.
+func deliver(ctx context.Context, o *exportOptions, v validExport, p *session.Profile, res session.Result, creds render.Credentials, d Deps) error {
+	if o.WriteProfile != "" {
+		if err := writeProfile(d, d.Paths, o.WriteProfile, creds); err != nil {
+			return err
+		}
+	}
+	if o.Exec {
+		notice(d, p, res, creds, "")
+		return runCommand(ctx, d, o.Command, creds)
+	}
+	// With --write-profile and no --format, a terminal gets the notice only.
+	if v.explicit || !d.Streams.IsStdoutTTY() {
+		if err := render.Export(d.Streams.Out, v.format, creds); err != nil {
+			return err
+		}
+	}
+	notice(d, p, res, creds, o.WriteProfile)
+	return nil
+}
