@@ -63,7 +63,7 @@ _assume() {
 		fi
 	done
 
-	local formats='bash zsh fish powershell pwsh dotenv json credential-process'
+	local formats='bash zsh fish powershell pwsh sh dotenv json credential-process'
 	local shells='bash zsh fish powershell'
 	local regions='us-east-1 us-east-2 us-west-1 us-west-2 af-south-1 ap-east-1 ap-east-2
 		ap-south-1 ap-south-2 ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-southeast-1

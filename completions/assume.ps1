@@ -5,7 +5,7 @@
 Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)
 
-    $formats = 'bash', 'zsh', 'fish', 'powershell', 'pwsh', 'dotenv', 'json', 'credential-process'
+    $formats = 'bash', 'zsh', 'fish', 'powershell', 'pwsh', 'sh', 'dotenv', 'json', 'credential-process'
     $shells = 'bash', 'zsh', 'fish', 'powershell'
     $regions = 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1',
         'ap-east-2', 'ap-south-1', 'ap-south-2', 'ap-northeast-1', 'ap-northeast-2',

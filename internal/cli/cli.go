@@ -30,7 +30,7 @@ type Options struct {
 
 	MFAToken        string `short:"m" name:"mfa-token" env:"ASSUME_MFA_TOKEN" placeholder:"CODE" help:"The 6-digit MFA code."`
 	MFAProcess      string `name:"mfa-process" placeholder:"CMD" help:"Command whose stdout holds the MFA code (overrides the profile's mfa_process)."`
-	Format          string `placeholder:"F" help:"Output: bash, zsh, fish, powershell (pwsh), dotenv, json, credential-process. Default: the calling shell."`
+	Format          string `placeholder:"F" help:"Output: bash, zsh, fish, powershell (pwsh), sh (any POSIX shell: dash, ksh, busybox sh), dotenv, json, credential-process. Default: the calling shell."`
 	Duration        string `short:"d" placeholder:"D" help:"Lifetime of the credentials handed out (1h, 90m, 3600)."`
 	SessionDuration string `name:"session-duration" placeholder:"D" help:"Lifetime of the cached MFA session (default 12h, at most 36h)."`
 	Region          string `short:"r" placeholder:"R" help:"Region to export and to call STS in."`

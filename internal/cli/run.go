@@ -64,13 +64,13 @@ func withDefaults(d Deps) Deps {
 
 func pickFormat(o *Options, d Deps) (render.Format, bool, error) {
 	if o.Format != "" {
-		f, err := render.ParseFormat(o.Format)
+		f, err := shell.ParseFormat(o.Format)
 		if err != nil {
 			return "", true, usageErr("%v", err)
 		}
 		return f, true, nil
 	}
-	f, err := render.ParseFormat(d.DetectShell())
+	f, err := shell.ParseFormat(d.DetectShell())
 	if err != nil {
 		f = render.Bash
 	}
@@ -254,6 +254,8 @@ func guidance(o *Options, f render.Format) error {
 		how = fmt.Sprintf("add `assume --init fish | source` to ~/.config/fish/config.fish and run `assume %s`, or run `assume %s | source`", name, name)
 	case render.PowerShell:
 		how = fmt.Sprintf("add `assume --init powershell | Out-String | Invoke-Expression` to your $PROFILE and run `assume %s`, or run `assume %s | Invoke-Expression`", name, name)
+	case render.Sh:
+		how = fmt.Sprintf("run `eval \"$(assume %s)\"`", name)
 	default:
 		how = fmt.Sprintf("add `eval \"$(assume --init %s)\"` to your shell's rc file and run `assume %s`, or run `eval \"$(assume %s)\"`", f, name, name)
 	}
