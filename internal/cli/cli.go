@@ -15,6 +15,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/iostreams"
 	"github.com/assume-cli/assume/internal/prompt"
 	"github.com/assume-cli/assume/internal/session"
@@ -186,9 +187,10 @@ func Main(ctx context.Context, args []string, deps Deps) int {
 	return ExitCode(err)
 }
 
-// sentence makes an error message one line that ends with a full stop.
+// sentence makes an error message one line that ends with a full stop, with any control
+// character from a name or a server's answer made visible.
 func sentence(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = display.Safe(strings.Join(strings.Fields(s), " "))
 	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") {
 		s += "."
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/credcache"
+	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/shelldetect"
@@ -99,7 +100,7 @@ func clearCache(d Deps) error {
 	if err != nil {
 		return fmt.Errorf("could not empty the cache folder %s: %v", store.Dir, err)
 	}
-	fmt.Fprintf(d.Streams.ErrOut, "assume: removed %d cached credential%s from %s\n", n, plural(n), store.Dir)
+	fmt.Fprintf(d.Streams.ErrOut, "assume: removed %d cached credential%s from %s\n", n, plural(n), display.Safe(store.Dir))
 	return nil
 }
 
@@ -124,6 +125,9 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 		if err := session.ValidateCode(o.MFAToken); err != nil {
 			return err
 		}
+	}
+	if err := checkWrittenName("--write-profile", o.WriteProfile); err != nil {
+		return err
 	}
 	duration, err := parseDuration("--duration", o.Duration)
 	if err != nil {
@@ -175,7 +179,11 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 		p.RoleSessionName = o.SessionName
 	}
 
-	region := firstNonEmpty(o.Region, p.RegionOrSource(), d.Getenv("AWS_REGION"), d.Getenv("AWS_DEFAULT_REGION"))
+	region, err := chooseRegion(regionSource{o.Region, "-r"}, regionSource{p.RegionOrSource(), "profile " + display.Quote(p.Name)},
+		regionSource{d.Getenv("AWS_REGION"), "AWS_REGION"}, regionSource{d.Getenv("AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION"})
+	if err != nil {
+		return err
+	}
 	store, err := cacheStore(d)
 	if err != nil {
 		return err
@@ -195,7 +203,7 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 		Getenv:      d.Getenv,
 		SDKProvider: session.SDKProvider(pth.Config, pth.Credentials),
 		OnCacheError: func(err error) {
-			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: could not cache the credentials (%v); the next run will ask STS again\n", err)
+			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: could not cache the credentials (%s); the next run will ask STS again\n", display.Safe(err.Error()))
 		},
 	})
 	if err != nil {
@@ -265,7 +273,7 @@ func guidance(o *Options, f render.Format) error {
 // notice is the one line on stderr after success: never a secret.
 func notice(d Deps, p *session.Profile, res session.Result, c render.Credentials, wrote string) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "assume: %s (%s)", p.Name, res.How)
+	fmt.Fprintf(&b, "assume: %s (%s)", display.Safe(p.Name), display.Safe(res.How))
 	if res.FromCache {
 		b.WriteString(", cached")
 	}
@@ -274,10 +282,10 @@ func notice(d Deps, p *session.Profile, res session.Result, c render.Credentials
 		fmt.Fprintf(&b, ", expires %s (in %s)", c.Expires.Local().Format("15:04 MST"), session.ShortDuration(left))
 	}
 	if c.Region != "" {
-		fmt.Fprintf(&b, ", region %s", c.Region)
+		fmt.Fprintf(&b, ", region %s", display.Safe(c.Region))
 	}
 	if wrote != "" {
-		fmt.Fprintf(&b, ", written to [%s]", wrote)
+		fmt.Fprintf(&b, ", written to [%s]", display.Safe(wrote))
 	}
 	b.WriteString("\n")
 	fmt.Fprint(d.Streams.ErrOut, b.String())

@@ -89,6 +89,9 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 	if flag := o.conflictingFlag(); flag != "" {
 		return usageErr("--setup prints no credentials and cannot be combined with %s", flag)
 	}
+	if err := checkWrittenName("--setup", o.Profile); err != nil {
+		return err
+	}
 	if o.MFAToken != "" {
 		if err := session.ValidateCode(o.MFAToken); err != nil {
 			return err
