@@ -374,3 +374,51 @@ func TestPowerShellValueFlags(t *testing.T) {
 		t.Errorf("assume.ps1: flags with a value\n got  %s\n want %s (from --help)", got, want)
 	}
 }
+
+// TestPowerShellIndependentParser has the tree-sitter PowerShell grammar read the wrapper, the
+// completion script and the whole of `assume --init powershell`: no syntax error may be in them.
+// The same parser must find the errors that a dropped quote or brace makes, so that a passing
+// parse means something.
+func TestPowerShellIndependentParser(t *testing.T) {
+	script, err := shell.Init("powershell")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapper, err := os.ReadFile("assume.ps1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	completion, err := os.ReadFile("../completions/assume.ps1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]string{"Init(powershell)": string(script), "assume.ps1": string(wrapper),
+		"completions/assume.ps1": string(completion)}
+	// Broken copies: the first quote of the pass-through list and of the completion's format
+	// list dropped, and the wrapper's last closing brace.
+	broken := map[string]string{
+		"a dropped quote in the wrapper":   strings.Replace(string(wrapper), "'-h'", "-h'", 1),
+		"a dropped quote in the completer": strings.Replace(string(completion), "'bash'", "bash'", 1),
+		"a dropped brace":                  string(wrapper[:bytes.LastIndexByte(wrapper, '}')]),
+	}
+	var names, srcs []string
+	for name, src := range sources {
+		names, srcs = append(names, name), append(srcs, src)
+	}
+	for name, src := range broken {
+		if src == string(wrapper) || src == string(completion) {
+			t.Fatalf("%s: the mutation changed nothing", name)
+		}
+		names, srcs = append(names, name), append(srcs, src)
+	}
+	parsed := shelltest.ParsePowerShell(t, srcs...)
+	for i, name := range names {
+		_, isBroken := broken[name]
+		switch {
+		case !isBroken && len(parsed[i].Errors) > 0:
+			t.Errorf("%s does not parse: %q", name, parsed[i].Errors)
+		case isBroken && len(parsed[i].Errors) == 0:
+			t.Errorf("the parser finds no error in %s", name)
+		}
+	}
+}
