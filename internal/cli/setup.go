@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/setup"
 )
@@ -109,7 +110,7 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 	env := setup.Env{
 		Clients: setup.NewClients(d.Getenv, d.HTTPClient),
 		Store:   setup.FileStore{Paths: paths(d)},
-		Log:     d.Streams.ErrOut,
+		Log:     display.Writer(d.Streams.ErrOut),
 		RunProcess: func(ctx context.Context, profile, command string) (string, error) {
 			codes := &session.MFACodes{Process: command, Profile: profile, Stderr: d.Streams.ErrOut}
 			return codes.For("")(ctx, "")

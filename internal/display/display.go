@@ -7,6 +7,7 @@
 package display
 
 import (
+	"io"
 	"strconv"
 	"strings"
 	"unicode"
@@ -80,3 +81,21 @@ func slowPrintable(s string) bool {
 // isPrint is unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
 // Tabs, newlines, U+00A0 and U+2028 are not, so a value never breaks a line or a column.
 func isPrint(r rune) bool { return unicode.IsPrint(r) }
+
+// Writer returns a writer that passes what is written through Safe line by line, keeping the
+// newlines: for progress messages built from values (set-up's log). Each write should hold
+// whole lines; a character split across two writes is shown as its bytes.
+func Writer(w io.Writer) io.Writer { return lineWriter{w} }
+
+type lineWriter struct{ w io.Writer }
+
+func (l lineWriter) Write(p []byte) (int, error) {
+	lines := strings.Split(string(p), "\n")
+	for i, line := range lines {
+		lines[i] = Safe(line)
+	}
+	if _, err := io.WriteString(l.w, strings.Join(lines, "\n")); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}

@@ -1,7 +1,9 @@
 package display
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -63,6 +65,16 @@ func containsQuote(s string) bool {
 		}
 	}
 	return false
+}
+
+func TestWriter(t *testing.T) {
+	var b strings.Builder
+	w := Writer(&b)
+	fmt.Fprintf(w, "assume: wrote [%s]\n", "x\x1b[2J")
+	fmt.Fprintf(w, "next: %s\n", "plain")
+	if want := "assume: wrote [x\\x1b[2J]\nnext: plain\n"; b.String() != want {
+		t.Errorf("wrote %q, want %q", b.String(), want)
+	}
 }
 
 func TestQuote(t *testing.T) {
