@@ -417,3 +417,33 @@ func dotenvRoundTrip(t testing.TB, values []string) int {
 	}
 	return len(vars)
 }
+
+// TestBashFormatRunsCodeInDash shows why POSIX shells get their own format: dash reads bash's
+// $'…' as a $ and a plain quoted string, so an escaped quote ends it and the rest runs. The
+// round trips above would catch this with their canary; here it is shown on purpose.
+func TestBashFormatRunsCodeInDash(t *testing.T) {
+	dash := needShell(t, "dash")
+	dir := t.TempDir()
+	var script bytes.Buffer
+	if err := WriteEnv(&script, Bash, Env{Set: []Var{{"REGION", "x';touch canary;#"}}}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(dash, "-c", `eval "$1"`, "sh", script.String())
+	cmd.Dir = dir
+	_ = cmd.Run()
+	if _, err := os.Stat(filepath.Join(dir, "canary")); err != nil {
+		t.Fatalf("bash's format ran nothing in dash (%v): has dash changed? The sh format is still the safe one", err)
+	}
+	script.Reset()
+	if err := WriteEnv(&script, Sh, Env{Set: []Var{{"REGION", "x';touch canary2;#"}}}); err != nil {
+		t.Fatal(err)
+	}
+	cmd = exec.Command(dash, "-c", `eval "$1"`, "sh", script.String())
+	cmd.Dir = dir
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "canary2")); err == nil {
+		t.Fatal("the sh format ran code in dash")
+	}
+}
