@@ -63,7 +63,7 @@ _assume() {
 		fi
 	done
 
-	local formats='bash zsh fish powershell pwsh dotenv json credential-process'
+	local formats='bash zsh fish powershell pwsh sh dotenv json credential-process'
 	local shells='bash zsh fish powershell'
 	local regions='us-east-1 us-east-2 us-west-1 us-west-2 af-south-1 ap-east-1 ap-east-2
 		ap-south-1 ap-south-2 ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-southeast-1
@@ -91,6 +91,24 @@ _assume() {
 		value_of=$prev
 	fi
 
+	# The word as typed may be quoted; match names against what the shell will read. After
+	# an opening quote, readline keeps the rest inside the quotes, so replies go in as they
+	# are; otherwise every reply is escaped (printf %q) so that a name such as "sp ace" or
+	# "x$(cmd)" is inserted as one word that runs nothing.
+	local raw_cur=$cur quote_replies=1
+	if [[ $cur == [\'\"]* ]]; then
+		cur=${cur:1}
+		quote_replies=0
+	else
+		cur=''
+		for ((i = 0; i < ${#raw_cur}; i++)); do
+			if [[ ${raw_cur:i:1} == \\ ]]; then
+				i=$((i + 1))
+			fi
+			cur+=${raw_cur:i:1}
+		done
+	fi
+
 	local -a candidates=()
 	# Word splitting of these fixed, space-separated lists is intended.
 	# shellcheck disable=SC2206
@@ -100,6 +118,8 @@ _assume() {
 	-r | --region) candidates=($regions) ;;
 	--write-profile) mapfile -t candidates < <(command assume --list-profiles 2>/dev/null) ;;
 	--qr-file | --seed-file)
+		# readline quotes file names itself.
+		quote_replies=0
 		compopt -o filenames 2>/dev/null || true
 		mapfile -t candidates < <(compgen -f -- "$cur")
 		;;
@@ -133,7 +153,7 @@ _assume() {
 	# Readline replaces only the end of the word: the text bash passes as $2, which starts
 	# after the last COMP_WORDBREAKS character (or at it, for @ and $). The replies must not
 	# repeat what comes before it ("prod:" of "prod:readonly").
-	local typed=$value_prefix$cur strip='' j
+	local typed=$value_prefix$raw_cur strip='' j
 	if [[ -n ${2+set} && $typed == *"$2" ]]; then
 		strip=${typed%"$2"}
 	else
@@ -144,12 +164,14 @@ _assume() {
 			fi
 		done
 	fi
-	if [[ -n $value_prefix || -n $strip ]]; then
-		for ((j = 0; j < ${#COMPREPLY[@]}; j++)); do
-			piece=$value_prefix${COMPREPLY[j]}
-			COMPREPLY[j]=${piece#"$strip"}
-		done
-	fi
+	for ((j = 0; j < ${#COMPREPLY[@]}; j++)); do
+		piece=${COMPREPLY[j]}
+		if ((quote_replies)); then
+			printf -v piece '%q' "$piece"
+		fi
+		piece=$value_prefix$piece
+		COMPREPLY[j]=${piece#"$strip"}
+	done
 	return 0
 }
 

@@ -50,7 +50,7 @@ complete -c assume -n 'not __assume_after_dashdash; and __assume_wants_profile' 
 
 complete -c assume -n 'not __assume_after_dashdash' -s m -l mfa-token -x -d 'the 6-digit MFA code'
 complete -c assume -n 'not __assume_after_dashdash' -l format -x -d 'output format' \
-    -a 'bash zsh fish powershell pwsh dotenv json credential-process'
+    -a 'bash zsh fish powershell pwsh sh dotenv json credential-process'
 complete -c assume -n 'not __assume_after_dashdash' -l mfa-process -x -d 'command whose output holds the MFA code'
 complete -c assume -n 'not __assume_after_dashdash' -s d -l duration -x -d 'lifetime of the credentials (1h, 90m, 3600)'
 complete -c assume -n 'not __assume_after_dashdash' -l session-duration -x -d 'lifetime of the cached MFA session'

@@ -5,7 +5,7 @@
 Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)
 
-    $formats = 'bash', 'zsh', 'fish', 'powershell', 'pwsh', 'dotenv', 'json', 'credential-process'
+    $formats = 'bash', 'zsh', 'fish', 'powershell', 'pwsh', 'sh', 'dotenv', 'json', 'credential-process'
     $shells = 'bash', 'zsh', 'fish', 'powershell'
     $regions = 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1',
         'ap-east-2', 'ap-south-1', 'ap-south-2', 'ap-northeast-1', 'ap-northeast-2',
@@ -91,11 +91,19 @@ Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
             continue
         }
         $text = $valuePrefix + $candidate
-        # Quote what PowerShell would not read as one plain word: single quotes keep every
-        # character, the quote characters themselves doubled.
-        if ($text -match '[\s''"`$@#{}();,|&<>\u2018\u2019\u201A\u201B]') {
+        # Quote every word that is not plainly one word of letters, digits and . _ : / + = @ -
+        # (not starting with @, which splats): in single quotes every character is kept, the
+        # quote characters themselves doubled, so $, backtick, ~, [, #, spaces and the rest
+        # cannot act.
+        if ($text -cnotmatch '^[A-Za-z0-9._:/+=-][A-Za-z0-9._:/+=@-]*$') {
             $text = "'" + ($text -replace '([''\u2018\u2019\u201A\u201B])', '$1$1') + "'"
         }
-        [System.Management.Automation.CompletionResult]::new($text, $candidate, $resultType, $candidate)
+        # What the menu shows has control characters written out (ESC as \x1b).
+        $shown = [regex]::Replace($candidate, '[\p{Cc}\p{Cf}]', {
+                param($m)
+                $code = [int][char]$m.Value
+                if ($code -lt 256) { '\x{0:x2}' -f $code } else { '\u{0:x4}' -f $code }
+            })
+        [System.Management.Automation.CompletionResult]::new($text, $shown, $resultType, $shown)
     }
 }

@@ -7,14 +7,20 @@
 # browser); gnome-keyring dbus libsecret-tools pass (the keyring backends' tests).
 # Preinstalled on the project's machines: python3, moto_server (Python moto with its server extra), aws (CLI).
 # Go tools: staticcheck, into the project-local .cache/bin (git-ignored).
+# npm packages: the tree-sitter PowerShell grammar (WebAssembly) and web-tree-sitter, an independent
+# PowerShell parser for the tests, into the project-local .cache/node (git-ignored); needs node and npm.
 set -euo pipefail
 
 # Pinned: staticcheck 2026.2.2 is the release that understands Go 1.26.
 readonly STATICCHECK_VERSION=v0.8.2
+# Pinned: the grammar's .wasm is built for this web-tree-sitter line.
+readonly TREE_SITTER_POWERSHELL_VERSION=0.26.4
+readonly WEB_TREE_SITTER_VERSION=0.25.10
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly repo_root
 readonly gobin="$repo_root/.cache/bin"
+readonly node_prefix="$repo_root/.cache/node"
 
 say() { printf 'install-deps: %s\n' "$*" >&2; }
 
@@ -87,6 +93,31 @@ else
 		say "installed staticcheck $STATICCHECK_VERSION"
 	else
 		say "FAILED to install staticcheck $STATICCHECK_VERSION"
+		failed=1
+	fi
+fi
+
+# --- npm packages ---------------------------------------------------------------
+# npm_version PACKAGE: the version installed in $node_prefix, or nothing.
+npm_version() {
+	local file="$node_prefix/node_modules/$1/package.json"
+	[[ -f $file ]] && node -p 'require(process.argv[1]).version' "$file" 2>/dev/null
+}
+if [[ $(npm_version tree-sitter-powershell) == "$TREE_SITTER_POWERSHELL_VERSION" &&
+	$(npm_version web-tree-sitter) == "$WEB_TREE_SITTER_VERSION" ]]; then
+	say "PowerShell parser (tree-sitter-powershell $TREE_SITTER_POWERSHELL_VERSION): present in $node_prefix"
+elif ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+	say "FAILED to install the PowerShell parser: node and npm are needed (Debian packages nodejs, npm)"
+	failed=1
+else
+	say "installing the PowerShell parser into $node_prefix"
+	mkdir -p "$node_prefix"
+	# --ignore-scripts: only the WebAssembly build is used, so no native addon is compiled.
+	if npm install --prefix "$node_prefix" --no-save --no-audit --no-fund --ignore-scripts --loglevel=error \
+		"tree-sitter-powershell@$TREE_SITTER_POWERSHELL_VERSION" "web-tree-sitter@$WEB_TREE_SITTER_VERSION" >&2; then
+		say "installed tree-sitter-powershell $TREE_SITTER_POWERSHELL_VERSION and web-tree-sitter $WEB_TREE_SITTER_VERSION"
+	else
+		say "FAILED to install the PowerShell parser with npm"
 		failed=1
 	fi
 fi

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/assume-cli/assume/completions"
+	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/shell"
 	"github.com/assume-cli/assume/shell/shelltest"
 )
@@ -27,24 +28,103 @@ func TestNames(t *testing.T) {
 }
 
 func TestInitIsWrapperThenCompletion(t *testing.T) {
-	wrappers := map[string]string{"bash": "assume.sh", "zsh": "assume.sh", "fish": "assume.fish",
-		"powershell": "assume.ps1", "pwsh": "assume.ps1"}
-	for name, file := range wrappers {
+	files := map[string][2]string{"bash": {"assume.sh", "assume.bash"}, "zsh": {"assume.sh", "_assume"},
+		"fish": {"assume.fish", "assume.fish"}, "powershell": {"assume.ps1", "assume.ps1"}, "pwsh": {"assume.ps1", "assume.ps1"}}
+	for name, f := range files {
 		got, err := shell.Init(name)
 		if err != nil {
 			t.Fatalf("Init(%q): %v", name, err)
 		}
-		wrapper, err := os.ReadFile(file)
+		wrapper, err := os.ReadFile(f[0])
 		if err != nil {
 			t.Fatal(err)
 		}
-		completion, err := completions.Script(name)
+		completion, err := os.ReadFile("../completions/" + f[1])
 		if err != nil {
 			t.Fatal(err)
 		}
 		if want := string(wrapper) + string(completion); string(got) != want {
-			t.Errorf("Init(%q) is not %s followed by the %s completion", name, file, name)
+			t.Errorf("Init(%q) is not %s followed by completions/%s", name, f[0], f[1])
 		}
+		s, _ := shell.Lookup(name)
+		if !bytes.Equal(s.Wrapper(), wrapper) || !bytes.Equal(s.Completion(), completion) {
+			t.Errorf("Lookup(%q) does not hold %s and completions/%s", name, f[0], f[1])
+		}
+	}
+}
+
+// TestEveryCompletionScriptBelongsToAShell: no script in completions/ is left out of the table.
+func TestEveryCompletionScriptBelongsToAShell(t *testing.T) {
+	entries, err := completions.Files.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]bool{}
+	for _, s := range shell.All() {
+		if c := s.Completion(); c != nil {
+			used[string(c)] = true
+		}
+	}
+	for _, e := range entries {
+		b, _ := completions.Files.ReadFile(e.Name())
+		if !used[string(b)] {
+			t.Errorf("completions/%s belongs to no shell", e.Name())
+		}
+	}
+}
+
+func TestLookupAndFormats(t *testing.T) {
+	for name, want := range map[string]render.Format{"bash": render.Bash, "zsh": render.Zsh, "fish": render.Fish,
+		"powershell": render.PowerShell, "pwsh": render.PowerShell, "sh": render.Sh,
+		"dotenv": render.Dotenv, "json": render.JSON, "credential-process": render.CredentialProcess} {
+		if got, err := shell.ParseFormat(name); err != nil || got != want {
+			t.Errorf("ParseFormat(%q) = %q, %v; want %q", name, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "dash", "Bash", "ksh", "tcsh", "PWSH"} {
+		_, err := shell.ParseFormat(bad)
+		if err == nil {
+			t.Errorf("ParseFormat(%q): no error", bad)
+			continue
+		}
+		for _, name := range append(render.Formats(), "pwsh") {
+			if !strings.Contains(err.Error(), name) {
+				t.Errorf("ParseFormat(%q) error %q does not list %s", bad, err, name)
+			}
+		}
+	}
+	// Every shell's format is a shell format, and every shell format has a shell.
+	seen := map[render.Format]bool{}
+	for _, s := range shell.All() {
+		if !s.Format.IsShell() {
+			t.Errorf("%s prints %s, which is no shell format", s.Name, s.Format)
+		}
+		seen[s.Format] = true
+	}
+	for _, name := range render.Formats() {
+		if f := render.Format(name); f.IsShell() && !seen[f] {
+			t.Errorf("no shell evaluates the format %s", f)
+		}
+	}
+	for proc, want := range map[string]string{"dash": "sh", "/bin/ksh": "sh", "-bash": "bash", "PWSH.EXE": "powershell",
+		"busybox": "sh", "mksh": "sh"} {
+		if s, ok := shell.FromProcess(proc); !ok || s.Name != want {
+			t.Errorf("FromProcess(%q) = %q, %v; want %s", proc, s.Name, ok, want)
+		}
+	}
+	if s, ok := shell.FromProcess("tcsh"); ok {
+		t.Errorf("FromProcess(tcsh) = %s", s.Name)
+	}
+}
+
+// TestInitSh: POSIX shells have no integration, and the error says what to do instead.
+func TestInitSh(t *testing.T) {
+	out, err := shell.Init("sh")
+	if err == nil || len(out) > 0 {
+		t.Fatalf("Init(sh) = %q, %v; want an error", out, err)
+	}
+	if !strings.Contains(err.Error(), `eval "$(assume PROFILE)"`) {
+		t.Errorf("Init(sh) error %q does not say how to use assume in sh", err)
 	}
 }
 
@@ -292,5 +372,53 @@ func TestPowerShellValueFlags(t *testing.T) {
 	}
 	if got := strings.Join(shelltest.FlagsIn(string(m[1])), " "); got != want {
 		t.Errorf("assume.ps1: flags with a value\n got  %s\n want %s (from --help)", got, want)
+	}
+}
+
+// TestPowerShellIndependentParser has the tree-sitter PowerShell grammar read the wrapper, the
+// completion script and the whole of `assume --init powershell`: no syntax error may be in them.
+// The same parser must find the errors that a dropped quote or brace makes, so that a passing
+// parse means something.
+func TestPowerShellIndependentParser(t *testing.T) {
+	script, err := shell.Init("powershell")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapper, err := os.ReadFile("assume.ps1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	completion, err := os.ReadFile("../completions/assume.ps1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]string{"Init(powershell)": string(script), "assume.ps1": string(wrapper),
+		"completions/assume.ps1": string(completion)}
+	// Broken copies: the first quote of the pass-through list and of the completion's format
+	// list dropped, and the wrapper's last closing brace.
+	broken := map[string]string{
+		"a dropped quote in the wrapper":   strings.Replace(string(wrapper), "'-h'", "-h'", 1),
+		"a dropped quote in the completer": strings.Replace(string(completion), "'bash'", "bash'", 1),
+		"a dropped brace":                  string(wrapper[:bytes.LastIndexByte(wrapper, '}')]),
+	}
+	var names, srcs []string
+	for name, src := range sources {
+		names, srcs = append(names, name), append(srcs, src)
+	}
+	for name, src := range broken {
+		if src == string(wrapper) || src == string(completion) {
+			t.Fatalf("%s: the mutation changed nothing", name)
+		}
+		names, srcs = append(names, name), append(srcs, src)
+	}
+	parsed := shelltest.ParsePowerShell(t, srcs...)
+	for i, name := range names {
+		_, isBroken := broken[name]
+		switch {
+		case !isBroken && len(parsed[i].Errors) > 0:
+			t.Errorf("%s does not parse: %q", name, parsed[i].Errors)
+		case isBroken && len(parsed[i].Errors) == 0:
+			t.Errorf("the parser finds no error in %s", name)
+		}
 	}
 }

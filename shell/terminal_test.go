@@ -2,6 +2,7 @@ package shell_test
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/assume-cli/assume/shell/shelltest"
@@ -62,5 +63,32 @@ func TestWrapperPickerOnTerminal(t *testing.T) {
 					otherProfile.Name, otherProfile.AccessKeyID(), term.Screen())
 			}
 		})
+	}
+}
+
+// TestPickerShowsNamesEscaped opens the picker on a real terminal with a profile whose name holds
+// ESC[2J: the terminal must show the escape written out, never act on it, and picking still
+// gives the real name.
+func TestPickerShowsNamesEscaped(t *testing.T) {
+	shelltest.RequireTool(t, "bash")
+	bin.Require(t)
+	hostile := shelltest.Profile{Name: "evil\x1b[2Jname", Region: "eu-west-1"}
+	env := shelltest.NewEnv(t, &bin, []shelltest.Profile{hostile, otherProfile})
+	term := env.StartTerminal(t, interactive["bash"]...)
+	term.Type(setPrompt["bash"] + "; echo loaded")
+	term.Keys("Enter")
+	term.WaitFor(atPrompt(`\nloaded\n`))
+	term.Type(`eval "$(assume --format sh)"; printf '<%s>\n' "$ASSUME_PROFILE" | od -c | head -2`)
+	term.Keys("Enter")
+	term.WaitFor(regexp.MustCompile(`Profile:`))
+	screen := term.WaitFor(regexp.MustCompile(`(?m)^.*evil\\x1b\[2Jname.*$`))[0]
+	if strings.Contains(term.Screen(), "evilname") {
+		t.Errorf("the terminal received the raw escape:\n%s", term.Screen())
+	}
+	// The hostile name is first in the file: Enter takes it.
+	term.Keys("Enter")
+	m := term.WaitFor(regexp.MustCompile(`(?m)^0000000\s+<\s+e\s+v\s+i\s+l\s+(\S+)`))
+	if m[1] != "033" {
+		t.Errorf("picking %q exported a profile name starting %q after evil; picker line %q\n%s", hostile.Name, m[1], screen, term.Screen())
 	}
 }

@@ -181,17 +181,22 @@ func statuses(t *testing.T, out string) []int {
 // setVars are the variables assume sets (docs/cli.md).
 var setVars = []string{
 	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-	"AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION", "ASSUME_PROFILE",
+	"AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION", "ASSUME_PROFILE", "AWSUME_PROFILE",
 }
 
 // credentialVars are every variable assume sets or clears (docs/cli.md), which -u clears.
-var credentialVars = append(append([]string(nil), setVars...), "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+var credentialVars = append(append([]string(nil), setVars...), "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+	"AWS_VAULT", "AWSU_PROFILE", "AWS_SSO_PROFILE")
 
 func TestWrapperExportsStaticProfile(t *testing.T) {
 	forEachShell(t, func(t *testing.T, sc shellCase) {
 		res := sc.run(t,
 			sc.d.set("AWS_SESSION_TOKEN", "stale-token"),
 			sc.d.set("AWS_PROFILE", "stale-profile"),
+			sc.d.set("AWS_VAULT", "stale-vault"),
+			sc.d.set("AWSU_PROFILE", "stale-awsu"),
+			sc.d.set("AWS_SSO_PROFILE", "stale-sso"),
+			sc.d.set("AWSUME_PROFILE", "stale-awsume"),
 			"echo '<assume>'",
 			sc.d.run("assume static-profile"),
 			"echo '</assume>'",
@@ -210,6 +215,7 @@ func TestWrapperExportsStaticProfile(t *testing.T) {
 			"AWS_REGION":            staticProfile.Region,
 			"AWS_DEFAULT_REGION":    staticProfile.Region,
 			"ASSUME_PROFILE":        staticProfile.Name,
+			"AWSUME_PROFILE":        staticProfile.Name,
 		}
 		for name, value := range want {
 			if got, ok := env[name]; !ok || got != value {
@@ -217,7 +223,8 @@ func TestWrapperExportsStaticProfile(t *testing.T) {
 			}
 		}
 		// Static keys have no token; no profile may compete with the exported keys.
-		for _, name := range []string{"AWS_SESSION_TOKEN", "AWS_PROFILE"} {
+		// Nor may another tool's profile variable name a different account in a prompt.
+		for _, name := range []string{"AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_VAULT", "AWSU_PROFILE", "AWS_SSO_PROFILE"} {
 			if value, ok := env[name]; ok {
 				t.Errorf("after assume static-profile, %s is still set to %q", name, value)
 			}
@@ -315,7 +322,8 @@ func TestWrapperUnset(t *testing.T) {
 	forEachShell(t, func(t *testing.T, sc shellCase) {
 		lines := []string{sc.d.run("assume static-profile"), envDump}
 		lines = append(lines, sc.d.set("AWS_SESSION_TOKEN", "token"), sc.d.set("AWS_SECURITY_TOKEN", "token"),
-			sc.d.set("AWS_PROFILE", "p"), sc.d.set("AWS_DEFAULT_PROFILE", "p"))
+			sc.d.set("AWS_PROFILE", "p"), sc.d.set("AWS_DEFAULT_PROFILE", "p"),
+			sc.d.set("AWS_VAULT", "v"), sc.d.set("AWSU_PROFILE", "u"), sc.d.set("AWS_SSO_PROFILE", "s"))
 		lines = append(lines, sc.d.run("assume -u"), envDump)
 		res := sc.run(t, lines...)
 		if res.ExitCode != 0 {
@@ -380,7 +388,7 @@ func TestWrapperLeavesNoHelperVariables(t *testing.T) {
 			"SRANDOM": true, "CMD_DURATION": true, "history": true, "BASH_ARGC": true, "BASH_ARGV": true}
 		var leaked []string
 		for name := range after {
-			if before[name] || bookkeeping[name] || strings.HasPrefix(name, "AWS_") || name == "ASSUME_PROFILE" {
+			if before[name] || bookkeeping[name] || strings.HasPrefix(name, "AWS_") || name == "ASSUME_PROFILE" || name == "AWSUME_PROFILE" {
 				continue
 			}
 			leaked = append(leaked, name)

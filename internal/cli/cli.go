@@ -16,6 +16,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/assume-cli/assume/internal/awsfile"
+	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/iostreams"
 	"github.com/assume-cli/assume/internal/prompt"
 	"github.com/assume-cli/assume/internal/session"
@@ -33,7 +34,7 @@ type Options struct {
 
 	MFAToken        string `short:"m" name:"mfa-token" placeholder:"CODE" help:"The 6-digit MFA code ($ASSUME_MFA_TOKEN)."`
 	MFAProcess      string `name:"mfa-process" placeholder:"CMD" help:"Command whose stdout holds the MFA code (overrides the profile's mfa_process)."`
-	Format          string `name:"format" placeholder:"F" help:"Output: bash, zsh, fish, powershell (pwsh), dotenv, json, credential-process. Default: the calling shell."`
+	Format          string `name:"format" placeholder:"F" help:"Output: bash, zsh, fish, powershell (pwsh), sh (any POSIX shell: dash, ksh, busybox sh), dotenv, json, credential-process. Default: the calling shell."`
 	Duration        string `short:"d" name:"duration" placeholder:"D" help:"Lifetime of the credentials handed out (1h, 90m, 3600)."`
 	SessionDuration string `name:"session-duration" placeholder:"D" help:"Lifetime of the cached MFA session (default 12h, at most 36h)."`
 	Region          string `short:"r" name:"region" placeholder:"R" help:"Region to export and to call STS in."`
@@ -195,9 +196,10 @@ func Main(ctx context.Context, args []string, deps Deps) int {
 	return ExitCode(err)
 }
 
-// sentence makes an error message one line that ends with a full stop.
+// sentence makes an error message one line that ends with a full stop, with any control
+// character from a name or a server's answer made visible.
 func sentence(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = display.Safe(strings.Join(strings.Fields(s), " "))
 	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") {
 		s += "."
 	}

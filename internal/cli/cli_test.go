@@ -119,15 +119,33 @@ func write(t *testing.T, path, content string) {
 // run parses args like main does and runs them; it returns the exit code.
 func (h *harness) run(args ...string) int {
 	h.t.Helper()
+	return h.runAs("bash", nil, args...)
+}
+
+// runAs runs assume as called from shell, with vars on top of h.env for this run only.
+func (h *harness) runAs(shell string, vars map[string]string, args ...string) int {
+	h.t.Helper()
 	h.streams.OutBuf.Reset()
 	h.streams.ErrBuf.Reset()
+	getenv := func(k string) string {
+		if v, ok := vars[k]; ok {
+			return v
+		}
+		return h.env[k]
+	}
 	return cli.Main(context.Background(), args, cli.Deps{
-		Streams:     h.streams.IOStreams,
-		Prompter:    h.prompter,
-		Getenv:      func(k string) string { return h.env[k] },
-		Environ:     h.environ,
+		Streams:  h.streams.IOStreams,
+		Prompter: h.prompter,
+		Getenv:   getenv,
+		Environ: func() []string {
+			env := h.environ()
+			for k, v := range vars {
+				env = append(env, k+"="+v)
+			}
+			return env
+		},
 		CacheDir:    filepath.Join(h.dir, "cache"),
-		DetectShell: func() string { return "bash" },
+		DetectShell: func() string { return shell },
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/deadline"
+	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
 )
@@ -86,6 +87,9 @@ func validateExport(o *exportOptions, d Deps) (validExport, error) {
 			return v, err
 		}
 	}
+	if err := checkWrittenName("--write-profile", o.WriteProfile); err != nil {
+		return v, err
+	}
 	if v.limits, err = deadline.FromEnv(d.Getenv); err != nil {
 		return v, usageErr("%v", err)
 	}
@@ -148,7 +152,11 @@ func resolveExport(o *exportOptions, d Deps) (*session.Profile, error) {
 
 // getCredentials gets p's credentials from the cache or STS.
 func getCredentials(ctx context.Context, o *exportOptions, v validExport, p *session.Profile, d Deps) (session.Result, render.Credentials, error) {
-	region := firstNonEmpty(o.Region, p.RegionOrSource(), d.Getenv("AWS_REGION"), d.Getenv("AWS_DEFAULT_REGION"))
+	region, err := chooseRegion(regionSource{o.Region, "-r"}, regionSource{p.RegionOrSource(), "profile " + display.Quote(p.Name)},
+		regionSource{d.Getenv("AWS_REGION"), "AWS_REGION"}, regionSource{d.Getenv("AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION"})
+	if err != nil {
+		return session.Result{}, render.Credentials{}, err
+	}
 	store, err := cacheStore(d)
 	if err != nil {
 		return session.Result{}, render.Credentials{}, err
@@ -169,7 +177,7 @@ func getCredentials(ctx context.Context, o *exportOptions, v validExport, p *ses
 		SDKProvider: session.SDKProvider(d.Paths.Config, d.Paths.Credentials, v.limits),
 		Limits:      v.limits,
 		OnCacheError: func(err error) {
-			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: could not cache the credentials (%v); the next run will ask STS again\n", err)
+			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: could not cache the credentials (%s); the next run will ask STS again\n", display.Safe(err.Error()))
 		},
 	})
 	if err != nil {

@@ -106,33 +106,39 @@ func TestConfigThatIsADirectoryOrUnreadable(t *testing.T) {
 	checkOutcome(t, h, h.run("static", "--format", "bash"), 1, "config-locked")
 }
 
-// TestShellSyntaxInValuesStaysData: a region and profile name made of shell
-// syntax are exported as data; evaluating the output in real bash creates no
-// file and yields the exact bytes.
+// TestShellSyntaxInValuesStaysData: a profile name made of shell syntax is
+// exported as data; evaluating the output in real bash and in dash creates no
+// file and yields the exact bytes. A region made of shell syntax is refused.
 func TestShellSyntaxInValuesStaysData(t *testing.T) {
 	t.Parallel()
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("bash not installed")
-	}
 	h := newHarness(t)
 	canary := filepath.Join(h.dir, "canary")
-	region := "$(touch " + canary + ")`touch " + canary + "`'\";|&"
 	name := "x$(touch " + canary + ")'`id`" // no ; or #: they start INI comments
-	write(t, filepath.Join(h.dir, "config"), "[profile "+name+"]\nregion = "+region+"\n")
 	write(t, filepath.Join(h.dir, "credentials"), "["+name+"]\naws_access_key_id = AKIAX\naws_secret_access_key = s\n")
-	if code := h.run(name, "--format", "bash"); code != 0 {
-		t.Fatalf("exit %d: %s", code, h.stderr())
-	}
-	out, err := exec.Command(bash, "-c", h.stdout()+"\nprintf '%s\\n%s' \"$AWS_REGION\" \"$ASSUME_PROFILE\"").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(out) != region+"\n"+name {
-		t.Fatalf("bash read back %q", out)
-	}
-	if _, err := os.Stat(canary); err == nil {
-		t.Fatal("a value ran as code")
+	for _, sh := range []struct{ bin, format string }{{"bash", "bash"}, {"dash", "sh"}} {
+		path, err := exec.LookPath(sh.bin)
+		if err != nil {
+			t.Logf("%s not installed", sh.bin)
+			continue
+		}
+		write(t, filepath.Join(h.dir, "config"), "[profile "+name+"]\nregion = eu-west-1\n")
+		if code := h.run(name, "--format", sh.format); code != 0 {
+			t.Fatalf("exit %d: %s", code, h.stderr())
+		}
+		out, err := exec.Command(path, "-c", h.stdout()+"\nprintf '%s\\n%s' \"$AWS_REGION\" \"$ASSUME_PROFILE\"").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(out) != "eu-west-1\n"+name {
+			t.Fatalf("%s read back %q", sh.bin, out)
+		}
+
+		region := "$(touch " + canary + ")`touch " + canary + "`'\";|&"
+		write(t, filepath.Join(h.dir, "config"), "[profile "+name+"]\nregion = "+region+"\n")
+		checkOutcome(t, h, h.run(name, "--format", sh.format), 1, "is not a region name")
+		if _, err := os.Stat(canary); err == nil {
+			t.Fatal("a value ran as code")
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/assume-cli/assume/internal/awsfile"
+	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/iostreams"
 	"github.com/assume-cli/assume/internal/session"
 )
@@ -126,7 +127,7 @@ func listTable(d Deps) error {
 		if exp, ok := expires[cacheOwner{name, cachedKind(r.Kind)}]; ok {
 			sess = timeLeft(exp.Sub(now))
 		}
-		rows = append(rows, []string{r.Name, r.Kind, r.Source, r.MFA, r.Region, sess})
+		rows = append(rows, display.Lines([]string{r.Name, r.Kind, r.Source, r.MFA, r.Region, sess}))
 	}
 	return writeColumns(d.Streams.Out, rows)
 }
@@ -234,7 +235,7 @@ func pick(files *awsfile.Files, d Deps) (string, error) {
 func unknownProfile(name string, names []string) error {
 	msg := fmt.Sprintf("profile %q is not in your AWS config or credentials file", name)
 	if s := suggest(name, names, 3); len(s) > 0 {
-		msg += "; did you mean " + orList(s) + "?"
+		msg += "; did you mean " + orList(display.Lines(s)) + "?"
 	} else {
 		msg += "; assume -l lists the profiles"
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/credcache"
+	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/shelldetect"
@@ -78,13 +79,13 @@ func mfaCode(o *Options, d Deps) string {
 // pickFormat is --format (given: explicit), else the calling shell's, else bash.
 func pickFormat(given string, d Deps) (render.Format, bool, error) {
 	if given != "" {
-		f, err := render.ParseFormat(given)
+		f, err := shell.ParseFormat(given)
 		if err != nil {
 			return "", true, usageErr("%v", err)
 		}
 		return f, true, nil
 	}
-	f, err := render.ParseFormat(d.DetectShell())
+	f, err := shell.ParseFormat(d.DetectShell())
 	if err != nil {
 		f = render.Bash
 	}
@@ -115,7 +116,7 @@ func clearCache(d Deps) error {
 	if err != nil {
 		return fmt.Errorf("could not empty the cache folder %s: %v", store.Dir, err)
 	}
-	fmt.Fprintf(d.Streams.ErrOut, "assume: removed %d cached credential%s from %s\n", n, plural(n), store.Dir)
+	fmt.Fprintf(d.Streams.ErrOut, "assume: removed %d cached credential%s from %s\n", n, plural(n), display.Safe(store.Dir))
 	return nil
 }
 
@@ -156,6 +157,8 @@ func guidance(profile string, f render.Format) error {
 		how = fmt.Sprintf("add `assume --init fish | source` to ~/.config/fish/config.fish and run `assume %s`, or run `assume %s | source`", name, name)
 	case render.PowerShell:
 		how = fmt.Sprintf("add `assume --init powershell | Out-String | Invoke-Expression` to your $PROFILE and run `assume %s`, or run `assume %s | Invoke-Expression`", name, name)
+	case render.Sh:
+		how = fmt.Sprintf("run `eval \"$(assume %s)\"`", name)
 	default:
 		how = fmt.Sprintf("add `eval \"$(assume --init %s)\"` to your shell's rc file and run `assume %s`, or run `eval \"$(assume %s)\"`", f, name, name)
 	}
@@ -165,7 +168,7 @@ func guidance(profile string, f render.Format) error {
 // notice is the one line on stderr after success: never a secret.
 func notice(d Deps, p *session.Profile, res session.Result, c render.Credentials, wrote string) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "assume: %s (%s)", p.Name, res.How)
+	fmt.Fprintf(&b, "assume: %s (%s)", display.Safe(p.Name), display.Safe(res.How))
 	if res.FromCache {
 		b.WriteString(", cached")
 	}
@@ -174,10 +177,10 @@ func notice(d Deps, p *session.Profile, res session.Result, c render.Credentials
 		fmt.Fprintf(&b, ", expires %s (in %s)", c.Expires.Local().Format("15:04 MST"), session.ShortDuration(left))
 	}
 	if c.Region != "" {
-		fmt.Fprintf(&b, ", region %s", c.Region)
+		fmt.Fprintf(&b, ", region %s", display.Safe(c.Region))
 	}
 	if wrote != "" {
-		fmt.Fprintf(&b, ", written to [%s]", wrote)
+		fmt.Fprintf(&b, ", written to [%s]", display.Safe(wrote))
 	}
 	b.WriteString("\n")
 	fmt.Fprint(d.Streams.ErrOut, b.String())

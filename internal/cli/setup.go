@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/assume-cli/assume/internal/deadline"
+	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/mfa"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/setup"
@@ -35,6 +36,9 @@ const secretEnv = "ASSUME_SECRET_ACCESS_KEY"
 
 // runSetup is --setup; modes has checked its flags.
 func runSetup(ctx context.Context, o *Options, d Deps) error {
+	if err := checkWrittenName("--setup", o.Profile); err != nil {
+		return err
+	}
 	code := mfaCode(o, d)
 	if code != "" {
 		if err := session.ValidateCode(code); err != nil {
@@ -57,7 +61,7 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 	env := setup.Env{
 		Clients: setup.NewClients(d.Getenv, d.HTTPClient),
 		Store:   setup.FileStore{Paths: d.Paths},
-		Log:     d.Streams.ErrOut,
+		Log:     display.Writer(d.Streams.ErrOut),
 		RunProcess: func(ctx context.Context, profile, command string) (string, error) {
 			return mfa.Process{Command: command, What: fmt.Sprintf("the mfa_process command for profile %q", profile),
 				Timeout: limits.ProcessOrDefault(), TimeoutVar: deadline.ProcessVar,

@@ -7,8 +7,21 @@ import (
 
 	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/awsfile"
+	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/render"
 )
+
+// checkWrittenName refuses a profile name assume would write into a file (with
+// --write-profile or --setup) when it holds a character that does not show as
+// itself (a control character, an escape sequence, a bidirectional override,
+// a byte that is not UTF-8): the name would stay in the file and reach every
+// tool that lists profiles.
+func checkWrittenName(flag, name string) error {
+	if display.Safe(name) != name {
+		return usageErr("the profile name %s for %s holds control characters or other characters that do not print; choose a name of printable characters", display.Quote(name), flag)
+	}
+	return nil
+}
 
 // writeProfile puts the credentials under [name] in the shared credentials file, as aws-mfa does, refusing to
 // replace or hide long-term keys: those in any [name] section of the credentials file, and those of the config

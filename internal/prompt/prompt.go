@@ -10,6 +10,7 @@ import (
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
 
+	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/iostreams"
 )
 
@@ -31,7 +32,10 @@ type Prompter interface {
 var ErrCancelled = errors.New("cancelled at the prompt")
 
 // Terminal returns a Prompter that draws on the streams' terminal (/dev/tty),
-// never on stdout, opening it only when a question is actually asked.
+// never on stdout, opening it only when a question is actually asked. Every
+// text it draws (messages, defaults, options and their notes) goes through
+// display.Safe first: profile names and regions come from files and the
+// environment, and must not reach the terminal as escape sequences.
 func Terminal(streams *iostreams.IOStreams) Prompter {
 	return &surveyPrompter{streams: streams}
 }
@@ -58,20 +62,21 @@ func (p *surveyPrompter) ask(q survey.Prompt, answer any) error {
 
 func (p *surveyPrompter) Input(message, defaultValue string) (string, error) {
 	var s string
-	err := p.ask(&survey.Input{Message: message, Default: defaultValue}, &s)
+	err := p.ask(&survey.Input{Message: display.Safe(message), Default: display.Safe(defaultValue)}, &s)
 	return s, err
 }
 
 func (p *surveyPrompter) Secret(message string) (string, error) {
 	var s string
-	err := p.ask(&survey.Password{Message: message}, &s)
+	err := p.ask(&survey.Password{Message: display.Safe(message)}, &s)
 	return s, err
 }
 
 func (p *surveyPrompter) Select(message string, options []string, describe func(int) string) (int, error) {
-	q := &survey.Select{Message: message, Options: options, PageSize: 15}
+	// The answer is an index, so the options shown may differ from the names.
+	q := &survey.Select{Message: display.Safe(message), Options: display.Lines(options), PageSize: 15}
 	if describe != nil {
-		q.Description = func(_ string, i int) string { return describe(i) }
+		q.Description = func(_ string, i int) string { return display.Safe(describe(i)) }
 	}
 	var i int
 	err := p.ask(q, &i)
@@ -80,6 +85,6 @@ func (p *surveyPrompter) Select(message string, options []string, describe func(
 
 func (p *surveyPrompter) Confirm(message string, defaultValue bool) (bool, error) {
 	var b bool
-	err := p.ask(&survey.Confirm{Message: message, Default: defaultValue}, &b)
+	err := p.ask(&survey.Confirm{Message: display.Safe(message), Default: defaultValue}, &b)
 	return b, err
 }

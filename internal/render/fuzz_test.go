@@ -15,14 +15,19 @@ var fuzzSeeds = []string{
 }
 
 // fuzzShell checks that any value without NUL renders without error for
-// run's shell and comes back from it unchanged, and that a NUL is refused.
-func fuzzShell(f *testing.F, format Format) {
+// the shell of the eval run named name (as shellRun.String gives it) and comes
+// back from it unchanged, and that a NUL is refused.
+func fuzzShell(f *testing.F, name string) {
 	var run shellRun
 	for _, r := range shellRuns {
-		if r.format == format && r.how == "eval" {
+		if r.String() == name {
 			run = r
 		}
 	}
+	if run.bin == "" {
+		f.Fatalf("no shell run %s", name)
+	}
+	format := run.format
 	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}
@@ -38,9 +43,13 @@ func fuzzShell(f *testing.F, format Format) {
 	})
 }
 
-func FuzzBash(f *testing.F) { fuzzShell(f, Bash) }
-func FuzzZsh(f *testing.F)  { fuzzShell(f, Zsh) }
-func FuzzFish(f *testing.F) { fuzzShell(f, Fish) }
+func FuzzBash(f *testing.F)      { fuzzShell(f, "bash-eval") }
+func FuzzZsh(f *testing.F)       { fuzzShell(f, "zsh-eval") }
+func FuzzFish(f *testing.F)      { fuzzShell(f, "fish-eval") }
+func FuzzDash(f *testing.F)      { fuzzShell(f, "dash-eval") }
+func FuzzBusyboxSh(f *testing.F) { fuzzShell(f, "busybox-sh-eval") }
+func FuzzKsh(f *testing.F)       { fuzzShell(f, "ksh-eval") }
+func FuzzMksh(f *testing.F)      { fuzzShell(f, "mksh-eval") }
 
 func FuzzPowerShell(f *testing.F) {
 	for _, s := range fuzzSeeds {

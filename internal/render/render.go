@@ -1,5 +1,6 @@
 // Package render turns credentials into text for each output format: shell
-// statements to eval (bash, zsh, fish, PowerShell), a dotenv file, and JSON.
+// statements to eval (bash, zsh, fish, PowerShell, POSIX sh), a dotenv file,
+// and JSON.
 //
 // Every renderer builds its whole output in memory first, so a caller's
 // writer receives either the complete text or nothing at all. Errors never
@@ -44,15 +45,16 @@ const (
 	Zsh               Format = "zsh"
 	Fish              Format = "fish"
 	PowerShell        Format = "powershell"
+	Sh                Format = "sh" // any POSIX shell: dash, busybox sh, ksh, mksh
 	Dotenv            Format = "dotenv"
 	JSON              Format = "json"
 	CredentialProcess Format = "credential-process"
 )
 
-var allFormats = []Format{Bash, Zsh, Fish, PowerShell, Dotenv, JSON, CredentialProcess}
+var allFormats = []Format{Bash, Zsh, Fish, PowerShell, Sh, Dotenv, JSON, CredentialProcess}
 
-// Formats returns the format names, for help and completion. The alias
-// "pwsh" is accepted by ParseFormat but not listed.
+// Formats returns the format names, for help and completion. Other names of
+// a shell (such as pwsh) belong to package shell, which knows the shells.
 func Formats() []string {
 	names := make([]string, len(allFormats))
 	for i, f := range allFormats {
@@ -61,24 +63,20 @@ func Formats() []string {
 	return names
 }
 
-// ParseFormat returns the format named s; "pwsh" means PowerShell.
+// ParseFormat returns the format named s, by its own name only.
 func ParseFormat(s string) (Format, error) {
-	if s == "pwsh" {
-		return PowerShell, nil
-	}
 	for _, f := range allFormats {
 		if string(f) == s {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("unknown format %q: use one of %s (or pwsh for powershell)",
-		s, strings.Join(Formats(), ", "))
+	return "", fmt.Errorf("unknown format %q: use one of %s", s, strings.Join(Formats(), ", "))
 }
 
 // IsShell reports whether f is a shell whose output is meant to be evaluated.
 func (f Format) IsShell() bool {
 	switch f {
-	case Bash, Zsh, Fish, PowerShell:
+	case Bash, Zsh, Fish, PowerShell, Sh:
 		return true
 	}
 	return false
@@ -94,8 +92,12 @@ const (
 	varRegion          = "AWS_REGION"
 	varDefaultRegion   = "AWS_DEFAULT_REGION"
 	varAssumeProfile   = "ASSUME_PROFILE"
+	varAwsumeProfile   = "AWSUME_PROFILE"
 	varProfile         = "AWS_PROFILE"
 	varDefaultProfile  = "AWS_DEFAULT_PROFILE"
+	varVault           = "AWS_VAULT"
+	varAwsuProfile     = "AWSU_PROFILE"
+	varSSOProfile      = "AWS_SSO_PROFILE"
 )
 
 // formatExpiration writes an expiry as RFC 3339 in UTC, as the AWS tools expect.
@@ -127,9 +129,13 @@ func EnvFor(c Credentials) Env {
 	if c.Region != "" {
 		e.Set = append(e.Set, Var{varRegion, c.Region}, Var{varDefaultRegion, c.Region})
 	}
-	e.Set = append(e.Set, Var{varAssumeProfile, c.Profile})
-	// A profile variable next to exported keys would make tools mix the two.
-	e.Unset = append(e.Unset, varProfile, varDefaultProfile)
+	// AWSUME_PROFILE is AWSume's variable, which prompts such as starship and
+	// powerlevel10k already read for the profile's name.
+	e.Set = append(e.Set, Var{varAssumeProfile, c.Profile}, Var{varAwsumeProfile, c.Profile})
+	// A profile variable next to exported keys would make tools mix the two;
+	// other tools' profile variables left from before would make a prompt
+	// show the wrong account.
+	e.Unset = append(e.Unset, varProfile, varDefaultProfile, varVault, varAwsuProfile, varSSOProfile)
 	return e
 }
 
@@ -139,8 +145,8 @@ func EnvFor(c Credentials) Env {
 func UnsetEnv() Env {
 	return Env{Unset: []string{
 		varAccessKeyID, varSecretAccessKey, varSessionToken, varSecurityToken,
-		varExpiration, varRegion, varDefaultRegion, varAssumeProfile,
-		varProfile, varDefaultProfile,
+		varExpiration, varRegion, varDefaultRegion, varAssumeProfile, varAwsumeProfile,
+		varProfile, varDefaultProfile, varVault, varAwsuProfile, varSSOProfile,
 	}}
 }
 
@@ -209,6 +215,7 @@ var envRenderers = map[Format]envRenderer{
 	Zsh:        zshShell{},
 	Fish:       fishShell{},
 	PowerShell: powerShell{},
+	Sh:         shShell{},
 	Dotenv:     dotenvFile{},
 }
 

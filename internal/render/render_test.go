@@ -46,11 +46,12 @@ func TestEnvForSession(t *testing.T) {
 		{"AWS_REGION", "eu-west-1"},
 		{"AWS_DEFAULT_REGION", "eu-west-1"},
 		{"ASSUME_PROFILE", "prod"},
+		{"AWSUME_PROFILE", "prod"},
 	}
 	if !reflect.DeepEqual(env.Set, want) {
 		t.Errorf("Set =\n%q\nwant\n%q", env.Set, want)
 	}
-	wantUnset := []string{"AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"}
+	wantUnset := []string{"AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_VAULT", "AWSU_PROFILE", "AWS_SSO_PROFILE"}
 	if !reflect.DeepEqual(env.Unset, wantUnset) {
 		t.Errorf("Unset = %q, want %q", env.Unset, wantUnset)
 	}
@@ -58,11 +59,11 @@ func TestEnvForSession(t *testing.T) {
 
 func TestEnvForStatic(t *testing.T) {
 	env := EnvFor(staticCreds)
-	wantSet := []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ASSUME_PROFILE"}
+	wantSet := []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ASSUME_PROFILE", "AWSUME_PROFILE"}
 	if got := names(env.Set); !reflect.DeepEqual(got, wantSet) {
 		t.Errorf("Set names = %q, want %q (no token, expiry or region)", got, wantSet)
 	}
-	wantUnset := []string{"AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"}
+	wantUnset := []string{"AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_VAULT", "AWSU_PROFILE", "AWS_SSO_PROFILE"}
 	if !reflect.DeepEqual(env.Unset, wantUnset) {
 		t.Errorf("Unset = %q, want %q", env.Unset, wantUnset)
 	}
@@ -75,11 +76,11 @@ func TestEnvForPartial(t *testing.T) {
 	c.SessionToken = "tok"
 	c.Region = "us-east-2"
 	env := EnvFor(c)
-	wantSet := []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "ASSUME_PROFILE"}
+	wantSet := []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "ASSUME_PROFILE", "AWSUME_PROFILE"}
 	if got := names(env.Set); !reflect.DeepEqual(got, wantSet) {
 		t.Errorf("Set names = %q, want %q", got, wantSet)
 	}
-	wantUnset := []string{"AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"}
+	wantUnset := []string{"AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_VAULT", "AWSU_PROFILE", "AWS_SSO_PROFILE"}
 	if !reflect.DeepEqual(env.Unset, wantUnset) {
 		t.Errorf("Unset = %q, want %q", env.Unset, wantUnset)
 	}
@@ -135,10 +136,10 @@ func TestParseFormat(t *testing.T) {
 			t.Errorf("ParseFormat(%q) = %q, %v", name, f, err)
 		}
 	}
-	if f, err := ParseFormat("pwsh"); err != nil || f != PowerShell {
-		t.Errorf("ParseFormat(pwsh) = %q, %v; want powershell", f, err)
+	if f, err := ParseFormat("pwsh"); err == nil {
+		t.Errorf("ParseFormat(pwsh) = %q: aliases belong to package shell", f)
 	}
-	for _, bad := range []string{"", "sh", "Bash", "cmd", "powershell ", "json\n"} {
+	for _, bad := range []string{"", "dash", "Bash", "cmd", "powershell ", "json\n"} {
 		f, err := ParseFormat(bad)
 		if err == nil {
 			t.Errorf("ParseFormat(%q) = %q, want an error", bad, f)
@@ -153,11 +154,11 @@ func TestParseFormat(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
-	want := []string{"bash", "zsh", "fish", "powershell", "dotenv", "json", "credential-process"}
+	want := []string{"bash", "zsh", "fish", "powershell", "sh", "dotenv", "json", "credential-process"}
 	if got := Formats(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Formats() = %q, want %q", got, want)
 	}
-	shells := map[Format]bool{Bash: true, Zsh: true, Fish: true, PowerShell: true}
+	shells := map[Format]bool{Bash: true, Zsh: true, Fish: true, PowerShell: true, Sh: true}
 	for _, name := range want {
 		if got := Format(name).IsShell(); got != shells[Format(name)] {
 			t.Errorf("%s.IsShell() = %v", name, got)
@@ -238,7 +239,7 @@ func TestInvalidUTF8(t *testing.T) {
 			t.Errorf("%s: err %v, output %q", f, err, out.String())
 		}
 	}
-	for _, f := range []Format{Bash, Zsh, Fish, Dotenv} {
+	for _, f := range []Format{Bash, Zsh, Fish, Sh, Dotenv} {
 		out.Reset()
 		if err := Export(&out, f, c); err != nil {
 			t.Errorf("%s: %v", f, err)
@@ -385,7 +386,7 @@ func TestCredentialProcessRoundTrip(t *testing.T) {
 }
 
 // shellFormats are the formats with their own statements.
-func shellFormats() []Format { return []Format{Bash, Zsh, Fish, PowerShell} }
+func shellFormats() []Format { return []Format{Bash, Zsh, Fish, PowerShell, Sh} }
 
 func TestEveryStatementEndsWithANewline(t *testing.T) {
 	for _, f := range append(shellFormats(), Dotenv) {

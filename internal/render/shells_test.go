@@ -1,6 +1,7 @@
 package render
 
-// Round trips through real bash, zsh and fish: render values, let the shell
+// Round trips through real bash, zsh, fish and the POSIX shells (dash,
+// busybox sh, ksh, mksh): render values, let the shell
 // evaluate the statements the way the wrappers do, have it run `env -0`, and
 // compare what the child process received byte for byte. Every shell runs in
 // an empty working directory, which must still be empty afterwards: a value
@@ -26,31 +27,61 @@ type shellRun struct {
 	bin    string
 	// args runs the script at path and writes `env -0` to out.
 	args func(script, out string) []string
+	// name tells apart runs of one format in different shells; empty: the format's.
+	name string
 }
 
-func (s shellRun) String() string { return string(s.format) + "-" + s.how }
+func (s shellRun) String() string {
+	name := s.name
+	if name == "" {
+		name = string(s.format)
+	}
+	return name + "-" + s.how
+}
+
+// posixRuns evaluate the sh format in one POSIX shell, started as argv0,
+// the way users do: eval "$(assume …)" and `. file`.
+func posixRuns(name, bin string, argv0 ...string) []shellRun {
+	with := func(code string) func(script, out string) []string {
+		return func(script, out string) []string {
+			return append(append([]string(nil), argv0...), "-c", code, "sh", script, out)
+		}
+	}
+	return []shellRun{
+		{Sh, "eval", bin, with(`eval "$(cat -- "$1")" && exec env -0 >"$2"`), name},
+		{Sh, "source", bin, with(`. "$1" && exec env -0 >"$2"`), name},
+	}
+}
 
 var shellRuns = []shellRun{
 	{Bash, "eval", "bash", func(script, out string) []string {
 		return []string{"--norc", "--noprofile", "-c", `eval "$(cat -- "$1")" && exec env -0 >"$2"`, "bash", script, out}
-	}},
+	}, ""},
 	{Bash, "source", "bash", func(script, out string) []string {
 		return []string{"--norc", "--noprofile", "-c", `. "$1" && exec env -0 >"$2"`, "bash", script, out}
-	}},
+	}, ""},
 	{Zsh, "eval", "zsh", func(script, out string) []string {
 		return []string{"-f", "-c", `eval "$(cat -- "$1")" && exec env -0 >"$2"`, "zsh", script, out}
-	}},
+	}, ""},
 	{Zsh, "source", "zsh", func(script, out string) []string {
 		return []string{"-f", "-c", `. "$1" && exec env -0 >"$2"`, "zsh", script, out}
-	}},
+	}, ""},
 	// `eval (assume …)` splits the output into lines and joins them with
 	// spaces; `assume … | source` reads it as it is.
 	{Fish, "eval", "fish", func(script, out string) []string {
 		return []string{"--no-config", "-c", `eval (cat -- $argv[1]); and exec env -0 >$argv[2]`, script, out}
-	}},
+	}, ""},
 	{Fish, "source", "fish", func(script, out string) []string {
 		return []string{"--no-config", "-c", `source $argv[1]; and exec env -0 >$argv[2]`, script, out}
-	}},
+	}, ""},
+}
+
+func init() {
+	// busybox runs its ash as `busybox sh`; the others by their own names.
+	shellRuns = append(shellRuns, posixRuns("dash", "dash")...)
+	shellRuns = append(shellRuns, posixRuns("busybox-sh", "busybox", "sh")...)
+	shellRuns = append(shellRuns, posixRuns("ksh", "ksh")...)
+	shellRuns = append(shellRuns, posixRuns("mksh", "mksh")...)
 }
 
 // needShell returns the path of a shell, skipping the test when it is
@@ -385,4 +416,34 @@ func dotenvRoundTrip(t testing.TB, values []string) int {
 		}
 	}
 	return len(vars)
+}
+
+// TestBashFormatRunsCodeInDash shows why POSIX shells get their own format: dash reads bash's
+// $'…' as a $ and a plain quoted string, so an escaped quote ends it and the rest runs. The
+// round trips above would catch this with their canary; here it is shown on purpose.
+func TestBashFormatRunsCodeInDash(t *testing.T) {
+	dash := needShell(t, "dash")
+	dir := t.TempDir()
+	var script bytes.Buffer
+	if err := WriteEnv(&script, Bash, Env{Set: []Var{{"REGION", "x';touch canary;#"}}}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(dash, "-c", `eval "$1"`, "sh", script.String())
+	cmd.Dir = dir
+	_ = cmd.Run()
+	if _, err := os.Stat(filepath.Join(dir, "canary")); err != nil {
+		t.Fatalf("bash's format ran nothing in dash (%v): has dash changed? The sh format is still the safe one", err)
+	}
+	script.Reset()
+	if err := WriteEnv(&script, Sh, Env{Set: []Var{{"REGION", "x';touch canary2;#"}}}); err != nil {
+		t.Fatal(err)
+	}
+	cmd = exec.Command(dash, "-c", `eval "$1"`, "sh", script.String())
+	cmd.Dir = dir
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "canary2")); err == nil {
+		t.Fatal("the sh format ran code in dash")
+	}
 }

@@ -1,39 +1,29 @@
 // Package shelldetect guesses which shell will evaluate assume's output: the
 // parent process first (the shell running `$(assume …)` or the wrapper), then
-// $SHELL, then bash.
+// $SHELL, then bash. Which names belong to which shell is package shell's.
 package shelldetect
 
 import (
 	"os"
-	"path/filepath"
-	"strings"
+
+	"github.com/assume-cli/assume/shell"
 )
 
-// Detect returns "bash", "zsh", "fish" or "powershell".
-func Detect() string {
-	if s := normalize(parentName()); s != "" {
-		return s
+// Detect returns the name of the calling shell.
+func Detect() string { return detect(parentName(), os.Getenv("SHELL")) }
+
+// detect chooses from the parent process's name and $SHELL. A $SHELL that
+// names no shell assume knows (tcsh, nu, …) gets the POSIX format: it is the
+// one that the most shells read, and it never relies on bash's $'…'.
+func detect(parent, shellVar string) string {
+	if s, ok := shell.FromProcess(parent); ok {
+		return s.Name
 	}
-	if s := normalize(os.Getenv("SHELL")); s != "" {
-		return s
+	if s, ok := shell.FromProcess(shellVar); ok {
+		return s.Name
+	}
+	if shellVar != "" {
+		return shell.POSIX().Name
 	}
 	return "bash"
-}
-
-// normalize maps a process name or path to a format name, or "" when it is
-// not a shell assume knows.
-func normalize(name string) string {
-	name = strings.TrimPrefix(filepath.Base(strings.TrimSpace(name)), "-") // "-zsh" is a login shell
-	name = strings.TrimSuffix(strings.ToLower(name), ".exe")
-	switch name {
-	case "bash", "sh", "ksh", "mksh":
-		return "bash"
-	case "zsh":
-		return "zsh"
-	case "fish":
-		return "fish"
-	case "pwsh", "powershell":
-		return "powershell"
-	}
-	return ""
 }

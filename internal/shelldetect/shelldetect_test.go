@@ -7,13 +7,19 @@ import (
 	"testing"
 )
 
-func TestNormalize(t *testing.T) {
-	for in, want := range map[string]string{
-		"bash": "bash", "-zsh": "zsh", "/usr/bin/fish": "fish", "pwsh.exe": "powershell",
-		"powershell": "powershell", "sh": "bash", "go": "", "": "", "sudo": "",
+func TestDetectChooses(t *testing.T) {
+	for _, tc := range []struct{ parent, shellVar, want string }{
+		{"bash", "", "bash"}, {"-zsh", "/bin/bash", "zsh"}, {"/usr/bin/fish", "", "fish"},
+		{"pwsh.exe", "", "powershell"}, {"powershell", "", "powershell"},
+		// Every POSIX shell gets the sh format, never bash's $'…'.
+		{"sh", "/bin/bash", "sh"}, {"dash", "", "sh"}, {"ksh", "", "sh"}, {"ksh93", "", "sh"},
+		{"mksh", "", "sh"}, {"busybox", "", "sh"}, {"ash", "", "sh"}, {"-sh", "", "sh"},
+		// A parent that is no shell: $SHELL decides; one assume does not know gets sh.
+		{"go", "/usr/bin/zsh", "zsh"}, {"sudo", "/bin/dash", "sh"}, {"make", "/bin/tcsh", "sh"},
+		{"", "", "bash"}, {"tmux: server", "", "bash"},
 	} {
-		if got := normalize(in); got != want {
-			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
+		if got := detect(tc.parent, tc.shellVar); got != tc.want {
+			t.Errorf("detect(%q, SHELL=%q) = %q, want %q", tc.parent, tc.shellVar, got, tc.want)
 		}
 	}
 }
@@ -26,7 +32,8 @@ func TestDetectFromParent(t *testing.T) {
 		os.Stdout.WriteString(Detect())
 		os.Exit(0)
 	}
-	for _, sh := range []string{"bash", "zsh", "fish"} {
+	for sh, want := range map[string]string{"bash": "bash", "zsh": "zsh", "fish": "fish",
+		"dash": "sh", "ksh": "sh", "mksh": "sh", "busybox": "sh"} {
 		path, err := exec.LookPath(sh)
 		if err != nil {
 			if os.Getenv("CI") == "true" {
@@ -37,14 +44,18 @@ func TestDetectFromParent(t *testing.T) {
 		}
 		// The trailing "; true" keeps the shell from exec-ing the child
 		// in place, so the child's parent really is the shell.
-		cmd := exec.Command(path, "-c", "'"+os.Args[0]+"' -test.run=TestDetectFromParent; true")
+		args := []string{"-c", "'" + os.Args[0] + "' -test.run=TestDetectFromParent; true"}
+		if sh == "busybox" {
+			args = append([]string{"sh"}, args...)
+		}
+		cmd := exec.Command(path, args...)
 		cmd.Env = append(os.Environ(), "SHELLDETECT_CHILD=1", "SHELL=/bin/tcsh")
 		out, err := cmd.Output()
 		if err != nil {
 			t.Fatalf("%s: %v", sh, err)
 		}
-		if got := strings.TrimSpace(string(out)); got != sh {
-			t.Errorf("under %s Detect() = %q", sh, got)
+		if got := strings.TrimSpace(string(out)); got != want {
+			t.Errorf("under %s Detect() = %q, want %q", sh, got, want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 // Package shelltest holds what the tests of the shell integration (packages shell and
 // completions) share: building the real assume binary once per test run, finding the real
-// shells, and a temporary AWS configuration with static-key profiles.
+// shells, a temporary AWS configuration with static-key profiles, and (for internal/render too)
+// the independent PowerShell parser.
 package shelltest
 
 import (

@@ -6,5 +6,9 @@ if set -q -g AWS_CREDENTIAL_EXPIRATION; set -e -g AWS_CREDENTIAL_EXPIRATION; end
 if set -q -g AWS_REGION; set -e -g AWS_REGION; end;
 if set -q -g AWS_DEFAULT_REGION; set -e -g AWS_DEFAULT_REGION; end;
 if set -q -g ASSUME_PROFILE; set -e -g ASSUME_PROFILE; end;
+if set -q -g AWSUME_PROFILE; set -e -g AWSUME_PROFILE; end;
 if set -q -g AWS_PROFILE; set -e -g AWS_PROFILE; end;
 if set -q -g AWS_DEFAULT_PROFILE; set -e -g AWS_DEFAULT_PROFILE; end;
+if set -q -g AWS_VAULT; set -e -g AWS_VAULT; end;
+if set -q -g AWSU_PROFILE; set -e -g AWSU_PROFILE; end;
+if set -q -g AWS_SSO_PROFILE; set -e -g AWS_SSO_PROFILE; end;
