@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
 )
 
 // TestRegionIsChecked: a region that is no region name is refused, from whichever source it
