@@ -133,8 +133,11 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 	if err != nil {
 		return err
 	}
-	if o.Exec && len(o.Command) == 0 {
-		return usageErr("nothing to run after --: give a command, as in assume PROFILE -- aws sts get-caller-identity")
+	var cmd *command
+	if o.Exec {
+		if cmd, err = findCommand(o.Command, d); err != nil {
+			return err
+		}
 	}
 	if (o.ExternalID != "") && o.RoleARN == "" {
 		return usageErr("--external-id goes with --role-arn")
@@ -218,7 +221,10 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 	}
 	if o.Exec {
 		notice(d, p, res, creds, "")
-		return runCommand(ctx, d, o.Command, creds)
+		if cmd.subshell {
+			fmt.Fprintf(d.Streams.ErrOut, "assume: opening %s with %s's credentials; exit it to return\n", cmd.argv[0], p.Name)
+		}
+		return runCommand(ctx, d, cmd, creds)
 	}
 	if printing && (explicit || !d.Streams.IsStdoutTTY()) {
 		if err := render.Export(d.Streams.Out, format, creds); err != nil {
