@@ -254,6 +254,8 @@ func TestErrorsKeepStdoutEmpty(t *testing.T) {
 		{[]string{"static", "--bogus"}, 2, "unknown flag"},
 		{[]string{"static", "--", "/nonexistent/cmd"}, 127, "command not found"},
 		{[]string{"--init", "csh"}, 2, "csh"},
+		{[]string{"profile", "prod", "--format", "bash"}, 2, "without the word profile"},
+		{[]string{"profile prod", "--format", "bash"}, 1, "so run assume prod"},
 		{[]string{"--format", "bash"}, 2, "name a profile"},
 	}
 	for _, c := range cases {
