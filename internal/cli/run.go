@@ -29,6 +29,9 @@ func Run(ctx context.Context, o *Options, d Deps) error {
 		if err != nil {
 			return usageErr("%v", err)
 		}
+		if err := checkInitTarget(o.Init, d); err != nil {
+			return err
+		}
 		_, err = out.Write(script)
 		return err
 	case o.ListProfiles:
@@ -144,7 +147,7 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 	}
 	printing := !o.Exec
 	if printing && !explicit && d.Streams.IsStdoutTTY() && o.WriteProfile == "" {
-		return guidance(o, format)
+		return guidance(o, format, d)
 	}
 	if o.Exec && o.Format != "" {
 		return usageErr("--format has no effect with -- COMMAND; drop one of them")
@@ -246,24 +249,6 @@ func adHocRole(src *session.Profile, o *Options) *session.Profile {
 		Source:          src,
 		Values:          map[string]string{},
 	}
-}
-
-// guidance is the answer when credentials would land on a terminal.
-func guidance(o *Options, f render.Format) error {
-	name := o.Profile
-	if name == "" {
-		name = "PROFILE"
-	}
-	var how string
-	switch f {
-	case render.Fish:
-		how = fmt.Sprintf("add `assume --init fish | source` to ~/.config/fish/config.fish and run `assume %s`, or run `assume %s | source`", name, name)
-	case render.PowerShell:
-		how = fmt.Sprintf("add `assume --init powershell | Out-String | Invoke-Expression` to your $PROFILE and run `assume %s`, or run `assume %s | Invoke-Expression`", name, name)
-	default:
-		how = fmt.Sprintf("add `eval \"$(assume --init %s)\"` to your shell's rc file and run `assume %s`, or run `eval \"$(assume %s)\"`", f, name, name)
-	}
-	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("credentials are not printed to a terminal: %s (or pass --format to print them anyway)", how)}
 }
 
 // notice is the one line on stderr after success: never a secret.
