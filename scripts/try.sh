@@ -125,10 +125,13 @@ done
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN \
 	AWS_SECURITY_TOKEN AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_ENDPOINT_URL_STS \
 	AWS_ENDPOINT_URL_IAM AWS_CA_BUNDLE ASSUME_PROFILE ASSUME_MFA_TOKEN
-export HOME="$work/home" XDG_CACHE_HOME="$work/home/.cache" XDG_CONFIG_HOME="$work/home/.config"
+export HOME="$work/home" XDG_CACHE_HOME="$work/home/.cache" XDG_CONFIG_HOME="$work/home/.config" \
+	XDG_DATA_HOME="$work/home/.local/share"
 export AWS_CONFIG_FILE="$work/aws/config" AWS_SHARED_CREDENTIALS_FILE="$work/aws/credentials"
 export AWS_ENDPOINT_URL="$endpoint" AWS_EC2_METADATA_DISABLED=true
-mkdir -p "$HOME" "$work/aws"
+# fish fills generated_completions from the man pages in the background unless it exists; that
+# job would still be writing while the sandbox is removed.
+mkdir -p "$HOME" "$work/aws" "$XDG_DATA_HOME/fish/generated_completions"
 chmod 700 "$work/aws"
 
 # admin runs the set-up calls; the emulator accepts any key for them.
