@@ -122,7 +122,7 @@ func TestTryScriptOnATerminal(t *testing.T) {
 			tm.keys(true, "assume demo-r")
 			tm.keys(false, "Tab")
 			tm.waitFor("Tab to complete demo-role", time.Minute, func(string) bool {
-				return strings.Contains(tm.screen(), "assume demo-role")
+				return strings.HasSuffix(strings.TrimSpace(tm.currentLine()), "assume demo-role")
 			})
 			tm.keys(false, "Enter")
 			tm.waitForText("assume: demo-role (", 2, time.Minute)

@@ -64,6 +64,21 @@ func (tm *terminal) typeLine(text string) {
 // screen is what the terminal shows now.
 func (tm *terminal) screen() string { return tm.capture() }
 
+// currentLine is the line the cursor is on: what is being typed at the prompt.
+func (tm *terminal) currentLine() string {
+	y, err := exec.Command(tm.tmux, "-S", tm.socket, "display-message", "-p", "-t", "term", "#{cursor_y}").Output()
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(tm.screen(), "\n")
+	n := 0
+	fmt.Sscan(strings.TrimSpace(string(y)), &n)
+	if n < len(lines) {
+		return lines[n]
+	}
+	return ""
+}
+
 // history is everything the terminal has shown, scrollback included, with wrapped lines joined.
 func (tm *terminal) history() string { return tm.capture("-S", "-", "-J") }
 
