@@ -5,6 +5,13 @@
 function assume --description 'Export AWS credentials for a profile into this shell'
     # Locals only: nothing but the exported credentials may reach the user's shell.
     set -l __assume_arg
+    # A shell started before `go install` put assume on PATH, or a config that ran it by its
+    # full path, leaves this function without its program: say so instead of "unknown command".
+    # `command -q` is a builtin that skips this function: no process is started.
+    if not command -q assume
+        printf '%s\n' "assume: the assume program is not on PATH in this shell: add its folder (for go install, \$(go env GOPATH)/bin) to PATH in config.fish before the line that loads assume, then open a new shell." >&2
+        return 127
+    end
     # Pass-through: text meant for the user (help, version, lists, set-up), an explicit
     # --format, or `assume PROFILE -- COMMAND` where the binary runs the command itself
     # on the terminal. The binary's output is left untouched and its exit code kept.

@@ -5,8 +5,14 @@
 # left in $LASTEXITCODE.
 function assume {
     # This function shadows the binary: call the application itself.
-    $assumeApp = Get-Command -Name assume -CommandType Application -ErrorAction Stop |
+    $assumeApp = Get-Command -Name assume -CommandType Application -ErrorAction SilentlyContinue |
         Select-Object -First 1
+    if ($null -eq $assumeApp) {
+        # A session started before assume was on PATH: one sentence instead of an error record.
+        [Console]::Error.WriteLine('assume: the assume program is not on PATH in this session: add its folder to $env:PATH in $PROFILE before the line that loads assume, then open a new session.')
+        $global:LASTEXITCODE = 127
+        return
+    }
 
     # Pass-through: text meant for the user (help, version, lists, set-up), an explicit
     # --format, or `assume PROFILE -- COMMAND` where the binary runs the command itself on

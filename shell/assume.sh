@@ -13,6 +13,13 @@ function assume {
 	else
 		__assume_format=bash
 	fi
+	# A shell started before `go install` put assume on PATH, or an rc file that ran it by its
+	# full path, leaves this function without its program: say so instead of "not found".
+	# type -P / whence -p are builtins that skip this function: no process is started.
+	if ! { if [ -n "${ZSH_VERSION-}" ]; then whence -p assume; else type -P assume; fi; } >/dev/null 2>&1; then
+		printf '%s\n' "assume: the assume program is not on PATH in this shell: add its folder (for go install, \$(go env GOPATH)/bin) to PATH in your rc file before the line that loads assume, then open a new shell." >&2
+		return 127
+	fi
 	# Pass-through: text meant for the user (help, version, lists, set-up), an explicit
 	# --format, or `assume PROFILE -- COMMAND` where the binary runs the command itself
 	# on the terminal. The binary's output is left untouched and its exit code kept.

@@ -157,9 +157,23 @@ func Parse(args []string, out io.Writer) (*Options, error) {
 		return nil, &ExitError{Code: ExitOK}
 	}
 	if err != nil {
+		if name := profileWordTyped(err, args); name != "" {
+			return nil, usageErr("the profile is named %s, without the word profile (the config file's [profile %s] header): run assume %s", name, name, name)
+		}
 		return nil, usageErr("%s; see assume --help", strings.TrimSuffix(err.Error(), "."))
 	}
 	return opts, nil
+}
+
+// profileWordTyped returns X when the command line was "assume profile X …", the config
+// file's header typed as two words, which kong reports as X being unexpected; "" otherwise.
+func profileWordTyped(err error, args []string) string {
+	for i := 1; i < len(args); i++ {
+		if args[i-1] == "profile" && err.Error() == "unexpected argument "+args[i] {
+			return args[i]
+		}
+	}
+	return ""
 }
 
 // parseDuration accepts Go durations (1h, 90m, 1h30m) and plain seconds.

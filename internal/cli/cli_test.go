@@ -286,8 +286,10 @@ func TestErrorsKeepStdoutEmpty(t *testing.T) {
 		{[]string{"alice", "-m", "999999", "--format", "bash"}, 1, "AccessDenied"},
 		{[]string{"static", "--format", "tcsh"}, 2, "tcsh"},
 		{[]string{"static", "--bogus"}, 2, "unknown flag"},
-		{[]string{"static", "--"}, 2, "nothing to run"},
+		{[]string{"static", "--", "/nonexistent/cmd"}, 127, "command not found"},
 		{[]string{"--init", "csh"}, 2, "csh"},
+		{[]string{"profile", "prod", "--format", "bash"}, 2, "without the word profile"},
+		{[]string{"profile prod", "--format", "bash"}, 1, "so run assume prod"},
 		{[]string{"--format", "bash"}, 2, "name a profile"},
 	}
 	for _, c := range cases {

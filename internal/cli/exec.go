@@ -12,16 +12,54 @@ import (
 	"github.com/assume-cli/assume/internal/render"
 )
 
-// runCommand runs argv with the credentials in its environment, forwarding
-// signals, and returns its exit code as assume's.
-func runCommand(ctx context.Context, d Deps, argv []string, c render.Credentials) error {
-	env := render.EnvFor(c)
-	path, err := exec.LookPath(argv[0])
-	if err != nil {
-		return &ExitError{Code: 127, Err: fmt.Errorf("cannot run %q: command not found", argv[0])}
+// Exit codes of a command that could not be started, as POSIX shells report them.
+const (
+	exitCannotExecute = 126 // found, but not executable (a folder, no x bit)
+	exitNotFound      = 127
+)
+
+// command is what runs after "--": argv with its program found on PATH.
+type command struct {
+	argv []string
+	path string
+	// subshell is true for "--" alone: the user's shell, opened interactively.
+	subshell bool
+}
+
+// findCommand resolves what follows "--" before any STS call, so that a typo
+// costs no MFA code and prints nothing but the one error. With nothing after
+// "--" it is the user's shell: $SHELL, else the calling shell, else /bin/sh.
+func findCommand(argv []string, d Deps) (*command, error) {
+	c := &command{argv: argv}
+	if len(argv) == 0 {
+		c.subshell = true
+		c.argv = []string{userShell(d)}
 	}
-	cmd := exec.Command(path, argv[1:]...)
-	cmd.Args[0] = argv[0]
+	path, err := lookPath(c.argv[0], d.Getenv("PATH"))
+	if err != nil {
+		return nil, err
+	}
+	c.path = path
+	return c, nil
+}
+
+// userShell is the program "assume PROFILE --" opens.
+func userShell(d Deps) string {
+	if s := d.Getenv("SHELL"); s != "" {
+		return s
+	}
+	if s := d.DetectShell(); s != "" && s != "powershell" {
+		return s
+	}
+	return "/bin/sh"
+}
+
+// runCommand runs c with the credentials in its environment, forwarding
+// signals, and returns its exit code as assume's.
+func runCommand(ctx context.Context, d Deps, c *command, creds render.Credentials) error {
+	env := render.EnvFor(creds)
+	cmd := exec.Command(c.path, c.argv[1:]...)
+	cmd.Args[0] = c.argv[0]
 	cmd.Env = commandEnv(d.Environ(), env)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if d.Streams.In != nil && d.Streams.In != os.Stdin {
@@ -38,7 +76,7 @@ func runCommand(ctx context.Context, d Deps, argv []string, c render.Credentials
 	signal.Notify(sigs, forwardedSignals...)
 	defer signal.Stop(sigs)
 	if err := cmd.Start(); err != nil {
-		return &ExitError{Code: 126, Err: fmt.Errorf("cannot run %q: %v", argv[0], err)}
+		return &ExitError{Code: exitCannotExecute, Err: fmt.Errorf("cannot run %q: %v", c.argv[0], err)}
 	}
 	done := make(chan struct{})
 	go func() {
@@ -51,7 +89,7 @@ func runCommand(ctx context.Context, d Deps, argv []string, c render.Credentials
 			}
 		}
 	}()
-	err = cmd.Wait()
+	err := cmd.Wait()
 	close(done)
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
@@ -62,7 +100,7 @@ func runCommand(ctx context.Context, d Deps, argv []string, c render.Credentials
 		return &ExitError{Code: code}
 	}
 	if err != nil {
-		return &ExitError{Code: 1, Err: fmt.Errorf("running %q failed: %v", argv[0], err)}
+		return &ExitError{Code: 1, Err: fmt.Errorf("running %q failed: %v", c.argv[0], err)}
 	}
 	return nil
 }

@@ -76,6 +76,7 @@ type validExport struct {
 	duration        time.Duration
 	sessionDuration time.Duration
 	limits          deadline.Limits // ASSUME_TIMEOUT, ASSUME_PROCESS_TIMEOUT
+	command         *command        // what follows "--", found on PATH
 }
 
 // validateExport checks everything that needs no file and no network call.
@@ -99,8 +100,10 @@ func validateExport(o *exportOptions, d Deps) (validExport, error) {
 	if v.sessionDuration, err = parseDuration("--session-duration", o.SessionDuration); err != nil {
 		return v, err
 	}
-	if o.Exec && len(o.Command) == 0 {
-		return v, usageErr("nothing to run after --: give a command, as in assume PROFILE -- aws sts get-caller-identity")
+	if o.Exec {
+		if v.command, err = findCommand(o.Command, d); err != nil {
+			return v, err
+		}
 	}
 	if o.ExternalID != "" && o.RoleARN == "" {
 		return v, usageErr("--external-id goes with --role-arn")
@@ -112,7 +115,7 @@ func validateExport(o *exportOptions, d Deps) (validExport, error) {
 		return v, err
 	}
 	if !v.explicit && d.Streams.IsStdoutTTY() && o.WriteProfile == "" {
-		return v, guidance(o.Profile, v.format)
+		return v, guidance(o.Profile, v.format, d)
 	}
 	return v, nil
 }
@@ -206,7 +209,10 @@ func deliver(ctx context.Context, o *exportOptions, v validExport, p *session.Pr
 	}
 	if o.Exec {
 		notice(d, p, res, creds, "")
-		return runCommand(ctx, d, o.Command, creds)
+		if v.command.subshell {
+			fmt.Fprintf(d.Streams.ErrOut, "assume: opening %s with %s's credentials; exit it to return\n", display.Safe(v.command.argv[0]), display.Safe(p.Name))
+		}
+		return runCommand(ctx, d, v.command, creds)
 	}
 	// With --write-profile and no --format, a terminal gets the notice only.
 	if v.explicit || !d.Streams.IsStdoutTTY() {

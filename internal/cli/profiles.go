@@ -234,12 +234,26 @@ func pick(files *awsfile.Files, d Deps) (string, error) {
 // unknownProfile is the error for a name in neither file, with the closest names.
 func unknownProfile(name string, names []string) error {
 	msg := fmt.Sprintf("profile %q is not in your AWS config or credentials file", name)
+	if bare, ok := withoutProfileWord(name, names); ok {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%s: the config file's [profile %s] header names the profile %s, so run assume %s", msg, bare, bare, bare)}
+	}
 	if s := suggest(name, names, 3); len(s) > 0 {
 		msg += "; did you mean " + orList(display.Lines(s)) + "?"
 	} else {
 		msg += "; assume -l lists the profiles"
 	}
 	return &ExitError{Code: ExitFailure, Err: errors.New(msg)}
+}
+
+// withoutProfileWord reports whether name is "profile X" for an existing profile X: the
+// config file's header typed as the profile's name.
+func withoutProfileWord(name string, names []string) (string, bool) {
+	rest, ok := strings.CutPrefix(name, "profile ")
+	if !ok {
+		return "", false
+	}
+	rest = strings.TrimSpace(rest)
+	return rest, rest != "" && slices.Contains(names, rest)
 }
 
 // orList joins names as "a", "a or b", "a, b or c".

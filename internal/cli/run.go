@@ -59,6 +59,9 @@ func runInit(_ context.Context, o *Options, d Deps) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	if err := checkInitTarget(o.Init, d); err != nil {
+		return err
+	}
 	_, err = d.Streams.Out.Write(script)
 	return err
 }
@@ -143,26 +146,6 @@ func adHocRole(src *session.Profile, o *exportOptions) *session.Profile {
 		Source:          src,
 		Values:          map[string]string{},
 	}
-}
-
-// guidance is the answer when credentials would land on a terminal.
-func guidance(profile string, f render.Format) error {
-	name := profile
-	if name == "" {
-		name = "PROFILE"
-	}
-	var how string
-	switch f {
-	case render.Fish:
-		how = fmt.Sprintf("add `assume --init fish | source` to ~/.config/fish/config.fish and run `assume %s`, or run `assume %s | source`", name, name)
-	case render.PowerShell:
-		how = fmt.Sprintf("add `assume --init powershell | Out-String | Invoke-Expression` to your $PROFILE and run `assume %s`, or run `assume %s | Invoke-Expression`", name, name)
-	case render.Sh:
-		how = fmt.Sprintf("run `eval \"$(assume %s)\"`", name)
-	default:
-		how = fmt.Sprintf("add `eval \"$(assume --init %s)\"` to your shell's rc file and run `assume %s`, or run `eval \"$(assume %s)\"`", f, name, name)
-	}
-	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("credentials are not printed to a terminal: %s (or pass --format to print them anyway)", how)}
 }
 
 // notice is the one line on stderr after success: never a secret.

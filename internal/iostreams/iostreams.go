@@ -18,9 +18,10 @@ type IOStreams struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
-	stdinTTY  bool
-	stdoutTTY bool
-	stderrTTY bool
+	stdinTTY   bool
+	stdoutTTY  bool
+	stdoutPipe bool
+	stderrTTY  bool
 
 	// openTerminal returns the controlling terminal for prompts. Prompts never
 	// go to stdout: under `eval "$(assume …)"` stdout is captured by the shell.
@@ -45,12 +46,25 @@ func System() *IOStreams {
 		ErrOut:       os.Stderr,
 		stdinTTY:     isTerminal(os.Stdin),
 		stdoutTTY:    isTerminal(os.Stdout),
+		stdoutPipe:   isPipe(os.Stdout),
 		stderrTTY:    isTerminal(os.Stderr),
 		openTerminal: openControllingTerminal,
 	}
 }
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+func isPipe(f *os.File) bool {
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeNamedPipe != 0
+}
+
+// IsStdoutPipe reports whether stdout is a pipe: a shell is reading it right now, as in
+// eval "$(assume …)" or assume … | source, rather than a file or a terminal.
+func (s *IOStreams) IsStdoutPipe() bool { return s.stdoutPipe }
+
+// SetStdoutPipe sets the answer of IsStdoutPipe.
+func (s *IOStreams) SetStdoutPipe(v bool) { s.stdoutPipe = v }
 
 // IsStdoutTTY reports whether stdout is a terminal: secrets must then not be printed.
 func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }

@@ -1,0 +1,163 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The first minutes of a new user, on a real terminal: the try-it script, the subshell.
+
+// rcLine is the line each shell's start-up file gets to load assume (README's install table).
+var rcLine = map[string]string{
+	"bash": `eval "$(assume --init bash)"`,
+	"zsh":  `eval "$(assume --init zsh)"`,
+	"fish": "assume --init fish | source",
+}
+
+// prompt is a start-up line that sets a prompt the tests wait for.
+var prompt = map[string]string{
+	"bash": "PS1='ready> '",
+	"zsh":  "PROMPT='ready> '",
+	"fish": "function fish_prompt; echo -n 'ready> '; end",
+}
+
+// statusOf is how each shell spells the last command's status.
+var statusOf = map[string]string{"bash": "$?", "zsh": "$?", "fish": "$status"}
+
+// terminalEnv is the sandbox's environment for a shell on a terminal.
+func terminalEnv(s *sandbox, shell string, extra map[string]string) []string {
+	env := map[string]string{"TERM": "screen", "ZDOTDIR": s.home, "SHELL": shellPath(shell)}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return s.environ(env)
+}
+
+func shellPath(shell string) string {
+	for _, dir := range []string{"/usr/bin", "/bin"} {
+		if p := filepath.Join(dir, shell); fileExists(p) {
+			return p
+		}
+	}
+	return shell
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// `assume PROFILE --` opens the user's shell with the credentials; what runs there uses them,
+// and the shell's exit status comes back as assume's.
+func TestSubshellOnATerminal(t *testing.T) {
+	s := newSandbox(t)
+	u := createUser(t, "subshell")
+	var p profileSet
+	p.addUser("work", u, false)
+	s.writeProfiles(t, &p)
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		t.Run(shell, func(t *testing.T) {
+			argv := interactiveShell(t, shell, s.home, prompt[shell]+"\n"+rcLine[shell]+"\n")
+			tm := startTerminal(t, terminalEnv(s, shell, nil), argv)
+			tm.waitForText("ready>", 1, time.Minute)
+			tm.typeLine("assume work --")
+			tm.waitForText("opening "+shellPath(shell)+" with work's credentials; exit it to return", 1, time.Minute)
+			tm.waitForText("ready>", 2, time.Minute)
+			tm.typeLine(`aws sts get-caller-identity --query Account --output text; echo "inner=$ASSUME_PROFILE"`)
+			tm.waitForText("inner=work", 1, time.Minute)
+			tm.typeLine("exit 3")
+			tm.typeLine("echo outer=" + statusOf[shell])
+			h := tm.waitForText("outer=3", 1, time.Minute)
+			if !regexp.MustCompile(`\n\d{12}\s*\n`).MatchString(h) {
+				t.Fatalf("aws sts get-caller-identity printed no account inside the subshell:\n%s", h)
+			}
+			if strings.Contains(h, u.SecretAccessKey) {
+				t.Fatal("the secret key reached the terminal")
+			}
+		})
+	}
+}
+
+// scripts/try.sh on a terminal, as a new user of each shell runs it: the walk-through in the
+// user's kind of shell (statements with an explicit format, the wrapper exporting by itself,
+// completion, the picker), then --shell opens that shell with the wrapper and the profiles.
+func TestTryScriptOnATerminal(t *testing.T) {
+	bin := requireAssume(t)
+	for _, tool := range []string{"moto_server", "aws", "oathtool", "python3"} {
+		requireTool(t, tool)
+	}
+	script, err := filepath.Abs("../scripts/try.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		t.Run(shell, func(t *testing.T) {
+			home := t.TempDir()
+			env := []string{
+				"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TMPDIR=" + t.TempDir(),
+				"LANG=C.UTF-8", "TERM=screen", "ASSUME_BIN=" + bin, "SHELL=" + shellPath(shell),
+				"ZDOTDIR=" + home,
+			}
+			for _, kv := range os.Environ() {
+				if strings.HasPrefix(kv, "PYENV") {
+					env = append(env, kv)
+				}
+			}
+			argv := interactiveShell(t, shell, home, prompt[shell]+"\n")
+			tm := startTerminal(t, env, argv)
+			tm.waitForText("ready>", 1, time.Minute)
+			tm.typeLine("bash " + script + " --shell")
+
+			// The picker: type to filter, Enter to choose; the wrapper exports the choice.
+			tm.waitForText("Profile:", 1, 5*time.Minute)
+			tm.keys(true, "demo-role")
+			tm.waitFor("the list filtered to demo-role", time.Minute, func(h string) bool { return strings.Contains(tm.screen(), "> demo-role") })
+			tm.keys(false, "Enter")
+			tm.waitForText("picked demo-role", 1, time.Minute)
+
+			// --shell: the user's kind of shell with the wrapper and completion loaded.
+			tm.waitForText("type exit to clean up", 1, 2*time.Minute)
+			time.Sleep(500 * time.Millisecond) // the shell draws its prompt; typing earlier is fine too
+			tm.keys(true, "assume demo-r")
+			tm.keys(false, "Tab")
+			tm.waitFor("Tab to complete demo-role", time.Minute, func(string) bool {
+				return strings.HasSuffix(strings.TrimSpace(tm.currentLine()), "assume demo-role")
+			})
+			tm.keys(false, "Enter")
+			tm.waitForText("assume: demo-role (", 2, time.Minute)
+			tm.typeLine("aws sts get-caller-identity --query Arn --output text")
+			tm.waitFor("the role's identity in the sandbox shell", time.Minute, func(h string) bool {
+				return strings.Count(h, "assumed-role/demo-role/") >= 3
+			})
+			tm.typeLine("exit")
+			h := tm.waitForText("done; cleaning up", 1, time.Minute)
+
+			format := map[string]string{"bash": "export AWS_ACCESS_KEY_ID=", "zsh": "export AWS_ACCESS_KEY_ID=", "fish": "set -gx AWS_ACCESS_KEY_ID "}[shell]
+			for _, want := range []string{
+				"$ assume demo-user -m ", "--format " + shell, format,
+				"  " + rcLine[shell],
+				"$ assume demo-role", "$ assume --list-profiles", "$ assume -l",
+				"$ assume demo-role -- aws sts get-caller-identity",
+			} {
+				if !strings.Contains(h, want) {
+					t.Errorf("the walk-through lacks %q", want)
+				}
+			}
+			if strings.Contains(h, "failed (exit") || strings.Contains(h, "not printed to a terminal") {
+				t.Errorf("a step of the walk-through failed")
+			}
+			if t.Failed() {
+				t.Logf("terminal:\n%s", h)
+			}
+			if m := regexp.MustCompile(`sandbox: (\S+)`).FindStringSubmatch(h); m == nil {
+				t.Errorf("try.sh did not say where its sandbox is")
+			} else {
+				tm.waitFor("the sandbox removed", time.Minute, func(string) bool { return !fileExists(m[1]) })
+			}
+			if fileExists(filepath.Join(home, ".aws")) {
+				t.Errorf("try.sh created ~/.aws")
+			}
+		})
+	}
+}

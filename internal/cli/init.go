@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/assume-cli/assume/internal/render"
+)
+
+// integration is how one shell loads assume's wrapper and completion: the line for its
+// start-up file, and how to evaluate a single run's output by hand.
+type integration struct {
+	shell  string // as --init names it
+	line   string // the line for the start-up file (README's install table shows the same)
+	rcFile string // that file, as a person writes it
+	byHand string // evaluating one run without the wrapper; %s is the profile
+}
+
+var integrations = []integration{
+	{"bash", `eval "$(assume --init bash)"`, "~/.bashrc", `eval "$(assume %s)"`},
+	{"zsh", `eval "$(assume --init zsh)"`, "~/.zshrc", `eval "$(assume %s)"`},
+	{"fish", "assume --init fish | source", "~/.config/fish/config.fish", "assume %s | source"},
+	{"powershell", "assume --init powershell | Out-String | Invoke-Expression", "$PROFILE", "assume %s | Invoke-Expression"},
+}
+
+// integrationFor returns the integration of a shell ("pwsh" is PowerShell), or nil.
+func integrationFor(shell string) *integration {
+	if shell == "pwsh" {
+		shell = "powershell"
+	}
+	for i := range integrations {
+		if integrations[i].shell == shell {
+			return &integrations[i]
+		}
+	}
+	return nil
+}
+
+// checkInitTarget refuses to feed one shell's integration to another: the rc line of the
+// wrong shell (bash's eval in ~/.zshrc, fish's in ~/.bashrc) would load a completion the
+// shell cannot run, or fail to parse. Only output read by a shell right now (a pipe) is
+// checked, so `assume --init fish > file` from bash still works.
+func checkInitTarget(requested string, d Deps) error {
+	want := integrationFor(requested)
+	if want == nil || !d.Streams.IsStdoutPipe() {
+		return nil
+	}
+	running := integrationFor(d.DetectShell())
+	if running == nil || running.shell == want.shell {
+		return nil
+	}
+	return usageErr("this shell is %s, but the line loads the %s integration: in %s, use %s instead",
+		running.shell, want.shell, running.rcFile, running.line)
+}
+
+// guidance is the answer when credentials would land on a terminal: the wrapper that
+// evaluates them is not loaded in this shell.
+func guidance(profile string, f render.Format, d Deps) error {
+	name := profile
+	if name == "" {
+		name = "PROFILE"
+	}
+	in := integrationFor(string(f))
+	if in == nil {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("credentials are not printed to a terminal: run `eval \"$(assume %s)\"`, or pass --format to print them anyway", name)}
+	}
+	how := fmt.Sprintf("add `%s` to %s and run `assume %s`, or run `%s`", in.line, in.rcFile, name, fmt.Sprintf(in.byHand, name))
+	if rcLoadsAssume(in, d) {
+		// The line is there, so this shell started before it was added (or before assume was
+		// on PATH): the file need not change, the shell must read it again.
+		how = fmt.Sprintf("your %s loads assume, but this shell has not run that line: open a new terminal (or run `%s` here) and run `assume %s`", in.rcFile, reloadCommand(in), name)
+	}
+	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("credentials are not printed to a terminal: %s (or pass --format to print them anyway)", how)}
+}
+
+// rcLoadsAssume reports whether the shell's start-up file already has an `assume --init` line.
+func rcLoadsAssume(in *integration, d Deps) bool {
+	path := rcPath(in, d.Getenv)
+	if path == "" {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	// Start-up files are small; a huge one is not worth reading for a hint.
+	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	return err == nil && strings.Contains(string(b), "assume --init "+in.shell)
+}
+
+// rcPath is where a shell reads its start-up file, "" when unknown.
+func rcPath(in *integration, getenv func(string) string) string {
+	home := getenv("HOME")
+	switch in.shell {
+	case "bash":
+		if home != "" {
+			return filepath.Join(home, ".bashrc")
+		}
+	case "zsh":
+		if z := getenv("ZDOTDIR"); z != "" {
+			return filepath.Join(z, ".zshrc")
+		}
+		if home != "" {
+			return filepath.Join(home, ".zshrc")
+		}
+	case "fish":
+		if x := getenv("XDG_CONFIG_HOME"); x != "" {
+			return filepath.Join(x, "fish", "config.fish")
+		}
+		if home != "" {
+			return filepath.Join(home, ".config", "fish", "config.fish")
+		}
+	}
+	return ""
+}
+
+func reloadCommand(in *integration) string {
+	if in.shell == "powershell" {
+		return ". $PROFILE"
+	}
+	return "source " + in.rcFile
+}
