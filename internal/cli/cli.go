@@ -47,7 +47,8 @@ type Options struct {
 	ClearCache      bool   `name:"clear-cache" help:"Delete every cached session and role credential."`
 	Version         bool   `help:"Print the version."`
 
-	SetupOptions `embed:""`
+	SetupOptions   `embed:""`
+	ConsoleOptions `embed:""`
 
 	// Command is what follows "--": run it with the credentials instead of printing them.
 	Command []string `kong:"-"`
@@ -67,6 +68,8 @@ type Deps struct {
 	CacheDir string
 	// DetectShell names the calling shell.
 	DetectShell func() string
+	// Browser opens the console sign-in URL; nil: $BROWSER, else the system's opener.
+	Browser Browser
 }
 
 // Exit codes (CLI.md).

@@ -136,10 +136,13 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 	if o.Exec && len(o.Command) == 0 {
 		return usageErr("nothing to run after --: give a command, as in assume PROFILE -- aws sts get-caller-identity")
 	}
+	if err := o.checkConsoleFlags(); err != nil {
+		return err
+	}
 	if (o.ExternalID != "") && o.RoleARN == "" {
 		return usageErr("--external-id goes with --role-arn")
 	}
-	printing := !o.Exec
+	printing := !o.Exec && !o.consoleMode()
 	if printing && !explicit && d.Streams.IsStdoutTTY() && o.WriteProfile == "" {
 		return guidance(o, format)
 	}
@@ -180,7 +183,7 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 	if err != nil {
 		return err
 	}
-	res, err := session.Get(ctx, p, session.Options{
+	sopts := session.Options{
 		Duration:        duration,
 		SessionDuration: sessionDuration,
 		NoSession:       o.NoSession,
@@ -197,7 +200,11 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 		OnCacheError: func(err error) {
 			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: could not cache the credentials (%v); the next run will ask STS again\n", err)
 		},
-	})
+	}
+	if o.consoleMode() {
+		return deliverConsole(ctx, o, d, p, region, duration, sopts)
+	}
+	res, err := session.Get(ctx, p, sopts)
 	if err != nil {
 		return err
 	}
