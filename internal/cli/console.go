@@ -244,7 +244,7 @@ func (s signIn) notice(d Deps, did string) {
 	fmt.Fprintf(&b, "): %s", did)
 	if !s.until.IsZero() {
 		left := s.until.Sub(d.Now()).Round(time.Minute)
-		fmt.Fprintf(&b, "; the console session lasts until %s (%s)", s.until.Local().Format("15:04 MST"), session.ShortDuration(left))
+		fmt.Fprintf(&b, "; the console session lasts until %s (in %s)", s.until.Local().Format("15:04 MST"), session.ShortDuration(left))
 	}
 	if s.region != "" {
 		fmt.Fprintf(&b, ", region %s", s.region)
