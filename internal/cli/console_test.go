@@ -268,3 +268,20 @@ func TestConsoleBrowserVariable(t *testing.T) {
 		t.Errorf("$BROWSER got %q", opened)
 	}
 }
+
+// TestConsoleRoleFromLongTermKeysIsNotCapped: -d 2h assumes the role with the code straight from
+// the user's keys (no chaining), so the console session may last the 2 hours.
+func TestConsoleRoleFromLongTermKeysIsNotCapped(t *testing.T) {
+	h := newHarness(t)
+	f := newFederation(t)
+	b := &fakeBrowser{}
+	if code := h.runConsole(b, "prod", "-c", "-m", "123456", "-d", "2h"); code != 0 {
+		t.Fatalf("exit %d: %s", code, h.streams.ErrBuf)
+	}
+	if h.sts.CallCount("GetSessionToken") != 0 || h.sts.CallCount("AssumeRole") != 1 {
+		t.Fatalf("calls %v, want one AssumeRole from the long-term keys", h.sts.Calls())
+	}
+	if d, err := strconv.Atoi(f.duration[0]); err != nil || d <= 3600 || d > 7200 {
+		t.Errorf("SessionDuration = %q, want the role's 2 hours (over 3600)", f.duration[0])
+	}
+}
