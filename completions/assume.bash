@@ -71,15 +71,18 @@ _assume() {
 		ca-central-1 ca-west-1 eu-central-1 eu-central-2 eu-north-1 eu-south-1 eu-south-2
 		eu-west-1 eu-west-2 eu-west-3 il-central-1 me-central-1 me-south-1 mx-central-1
 		sa-east-1 us-gov-east-1 us-gov-west-1 cn-north-1 cn-northwest-1'
+	# The services -s knows by name (any other name or a console path works too).
+	local services='acm apigateway athena billing cloudformation cloudfront cloudtrail cloudwatch codebuild codepipeline cost dynamodb ec2 ecr ecs eks
+		iam kms lambda logs organizations rds route53 s3 secretsmanager sns sqs ssm sso stepfunctions vpc'
 	local flags='-m --mfa-token --format --mfa-process -d --duration --session-duration
 		-r --region --role-arn --external-id --session-name --no-session --refresh
 		-u --unset -l --list --init --write-profile --setup --qr-file --access-key-id
-		--secret-stdin --mfa-serial --mfa-device-name --seed-file --clear-cache --version
-		-h --help'
+		--secret-stdin --mfa-serial --mfa-device-name --seed-file --clear-cache -c --console
+		--console-url -s --service --sign-out --version -h --help'
 	# Flags followed by a value of their own.
 	local value_flags=' -m --mfa-token --format --mfa-process -d --duration --session-duration
 		-r --region --role-arn --external-id --session-name --init --write-profile --qr-file
-		--access-key-id --mfa-serial --mfa-device-name --seed-file '
+		--access-key-id --mfa-serial --mfa-device-name --seed-file -s --service '
 	value_flags=${value_flags//[[:space:]]/ }
 
 	local value_of='' value_prefix=''
@@ -116,6 +119,7 @@ _assume() {
 	--format) candidates=($formats) ;;
 	--init) candidates=($shells) ;;
 	-r | --region) candidates=($regions) ;;
+	-s | --service) candidates=($services) ;;
 	--write-profile) mapfile -t candidates < <(command assume --list-profiles 2>/dev/null) ;;
 	--qr-file | --seed-file)
 		# readline quotes file names itself.

@@ -25,7 +25,7 @@ function __assume_wants_profile
         switch $token
             case -m --mfa-token --format --mfa-process -d --duration --session-duration -r \
                     --region --role-arn --external-id --session-name --init --write-profile --qr-file \
-                    --access-key-id --mfa-serial --mfa-device-name --seed-file
+                    --access-key-id --mfa-serial --mfa-device-name --seed-file -s --service
                 set skip_value 1
             case '-*'
             case '*'
@@ -80,5 +80,11 @@ complete -c assume -n 'not __assume_after_dashdash' -l mfa-serial -x -d 'with --
 complete -c assume -n 'not __assume_after_dashdash' -l mfa-device-name -x -d 'with --setup, the name of a new virtual MFA device'
 complete -c assume -n 'not __assume_after_dashdash' -l seed-file -r -F -d 'with --setup, save the secret of a new MFA device'
 complete -c assume -n 'not __assume_after_dashdash' -l clear-cache -d 'delete every cached session and role credential'
+complete -c assume -n 'not __assume_after_dashdash' -s c -l console -d 'open the AWS console in the browser, signed in'
+complete -c assume -n 'not __assume_after_dashdash' -l console-url -d 'print the console sign-in URL (a credential for 15 minutes)'
+complete -c assume -n 'not __assume_after_dashdash' -s s -l service -x -d 'with --console, the service console to open' \
+    -a 'acm apigateway athena billing cloudformation cloudfront cloudtrail cloudwatch codebuild codepipeline cost dynamodb ec2 ecr ecs eks
+        iam kms lambda logs organizations rds route53 s3 secretsmanager sns sqs ssm sso stepfunctions vpc'
+complete -c assume -n 'not __assume_after_dashdash' -l sign-out -d 'with --console, sign out of the current console session first'
 complete -c assume -n 'not __assume_after_dashdash' -l version -d 'print the version'
 complete -c assume -n 'not __assume_after_dashdash' -s h -l help -d 'print help'

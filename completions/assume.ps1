@@ -18,13 +18,19 @@ Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
         '--session-duration', '-r', '--region', '--role-arn', '--external-id', '--session-name',
         '--no-session', '--refresh', '-u', '--unset', '-l', '--list', '--init',
         '--write-profile', '--setup', '--qr-file', '--access-key-id', '--secret-stdin',
-        '--mfa-serial', '--mfa-device-name', '--seed-file', '--clear-cache', '--version', '-h',
-        '--help'
+        '--mfa-serial', '--mfa-device-name', '--seed-file', '--clear-cache', '-c', '--console',
+        '--console-url', '-s', '--service', '--sign-out', '--version', '-h', '--help'
     # Flags followed by a value of their own.
     $valueFlags = '-m', '--mfa-token', '--format', '--mfa-process', '-d', '--duration',
         '--session-duration', '-r', '--region', '--role-arn', '--external-id', '--session-name',
         '--init', '--write-profile', '--qr-file', '--access-key-id', '--mfa-serial',
-        '--mfa-device-name', '--seed-file'
+        '--mfa-device-name', '--seed-file', '-s', '--service'
+
+    # The services -s knows by name (any other name or a console path works too).
+    $services = 'acm', 'apigateway', 'athena', 'billing', 'cloudformation', 'cloudfront',
+        'cloudtrail', 'cloudwatch', 'codebuild', 'codepipeline', 'cost', 'dynamodb', 'ec2', 'ecr',
+        'ecs', 'eks', 'iam', 'kms', 'lambda', 'logs', 'organizations', 'rds', 'route53', 's3',
+        'secretsmanager', 'sns', 'sqs', 'ssm', 'sso', 'stepfunctions', 'vpc'
 
     # The function named assume shadows the binary: ask the application itself.
     $listProfiles = {
@@ -61,6 +67,8 @@ Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
         '--init' { $candidates = $shells }
         '-r' { $candidates = $regions }
         '--region' { $candidates = $regions }
+        '-s' { $candidates = $services }
+        '--service' { $candidates = $services }
         '--write-profile' { $candidates = @(& $listProfiles) }
         '' {
             if ($current.StartsWith('-')) {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/assume-cli/assume/completions"
+	"github.com/assume-cli/assume/internal/console"
 	"github.com/assume-cli/assume/shell/shelltest"
 )
 
@@ -580,6 +581,47 @@ autoload -Uz compinit && compinit -u -D
 		t.Run(name, func(t *testing.T) {
 			expectWords(t, "assume pr", zshCompleteLoaded(t, env, "assume pr", load), env.Names("pr"))
 			expectWords(t, "assume --format j", zshCompleteLoaded(t, env, "assume --format j", load), []string{"json"})
+		})
+	}
+}
+
+// TestCompleteServices: -s/--service completes the service names the binary knows, in every
+// shell, and each script lists exactly those.
+func TestCompleteServices(t *testing.T) {
+	want := console.ServiceNames()
+	lists := map[string]*regexp.Regexp{
+		"assume.bash": regexp.MustCompile(`(?s)local services='(.*?)'`),
+		"_assume":     regexp.MustCompile(`(?s)services=\((.*?)\)`),
+		"assume.fish": regexp.MustCompile(`(?s)-l service .*?-a '(.*?)'`),
+		"assume.ps1":  regexp.MustCompile(`(?s)\$services = (.*?)\n\n`),
+	}
+	for file, re := range lists {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := re.FindSubmatch(src)
+		if m == nil {
+			t.Fatalf("%s: the list of services was not found", file)
+		}
+		got := strings.Fields(strings.NewReplacer("'", " ", ",", " ").Replace(string(m[1])))
+		sort.Strings(got)
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s completes the services\n%v\nwant the binary's\n%v", file, got, want)
+		}
+	}
+	var cloud []string
+	for _, s := range want {
+		if strings.HasPrefix(s, "clo") {
+			cloud = append(cloud, s)
+		}
+	}
+	for _, c := range completers {
+		t.Run(c.shell, func(t *testing.T) {
+			env := newEnv(t, c.shell, profiles)
+			expectWords(t, "assume prod -s clo", c.complete(t, env, "assume prod -s clo"), cloud)
+			expectWords(t, "assume --service s", c.complete(t, env, "assume --service s"), []string{"s3", "secretsmanager", "sns", "sqs", "ssm", "sso", "stepfunctions"})
+			expectWords(t, "assume prod --con", c.complete(t, env, "assume prod --con"), []string{"--console", "--console-url"})
 		})
 	}
 }

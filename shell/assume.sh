@@ -21,12 +21,13 @@ function assume {
 		return 127
 	fi
 	# Pass-through: text meant for the user (help, version, lists, set-up), an explicit
-	# --format, or `assume PROFILE -- COMMAND` where the binary runs the command itself
+	# --format, the console sign-in (nothing to evaluate; --console-url prints a URL to
+	# read), or `assume PROFILE -- COMMAND` where the binary runs the command itself
 	# on the terminal. The binary's output is left untouched and its exit code kept.
 	for __assume_arg in "$@"; do
 		case $__assume_arg in
 		-- | -h | --help | --version | -l | --list | --list-profiles | --init | --init=* | \
-			--setup | --clear-cache | --format | --format=*)
+			--setup | --clear-cache | --format | --format=* | -c | --console | --console-url)
 			command assume "$@" || return
 			return 0
 			;;

@@ -51,7 +51,8 @@ type Options struct {
 	ClearCache      bool   `name:"clear-cache" help:"Delete every cached session and role credential."`
 	Version         bool   `name:"version" help:"Print the version."`
 
-	SetupOptions `embed:""`
+	SetupOptions   `embed:""`
+	ConsoleOptions `embed:""`
 
 	// Command is what follows "--": run it with the credentials instead of printing them.
 	Command []string `kong:"-"`
@@ -81,6 +82,8 @@ type Deps struct {
 	CacheDir string
 	// DetectShell names the calling shell.
 	DetectShell func() string
+	// Browser opens the console sign-in URL; nil: $BROWSER, else the system's opener.
+	Browser Browser
 }
 
 // Exit codes (docs/cli.md).

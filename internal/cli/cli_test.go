@@ -71,6 +71,7 @@ aws_access_key_id = AKIANOSECRET
 `
 
 type harness struct {
+	browser  cli.Browser // for --console; nil: the system opener
 	t        *testing.T
 	sts      *fakests.Server
 	dir      string
@@ -146,6 +147,7 @@ func (h *harness) runAs(shell string, vars map[string]string, args ...string) in
 		},
 		CacheDir:    filepath.Join(h.dir, "cache"),
 		DetectShell: func() string { return shell },
+		Browser:     h.browser,
 	})
 }
 

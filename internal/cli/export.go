@@ -33,6 +33,9 @@ type exportOptions struct {
 	// Exec is true for -- COMMAND; Command is what follows it.
 	Exec    bool
 	Command []string
+	// NoOutput is true for the modes that print no statements (the console): no format is
+	// chosen and a terminal on stdout needs no wrapper.
+	NoOutput bool
 }
 
 func newExportOptions(o *Options, d Deps) *exportOptions {
@@ -108,7 +111,7 @@ func validateExport(o *exportOptions, d Deps) (validExport, error) {
 	if o.ExternalID != "" && o.RoleARN == "" {
 		return v, usageErr("--external-id goes with --role-arn")
 	}
-	if o.Exec {
+	if o.Exec || o.NoOutput {
 		return v, nil
 	}
 	if v.format, v.explicit, err = pickFormat(o.Format, d); err != nil {
@@ -155,16 +158,40 @@ func resolveExport(o *exportOptions, d Deps) (*session.Profile, error) {
 
 // getCredentials gets p's credentials from the cache or STS.
 func getCredentials(ctx context.Context, o *exportOptions, v validExport, p *session.Profile, d Deps) (session.Result, render.Credentials, error) {
+	sopts, region, err := sessionOptions(o, v, p, d)
+	if err != nil {
+		return session.Result{}, render.Credentials{}, err
+	}
+	res, err := session.Get(ctx, p, sopts)
+	if err != nil {
+		return session.Result{}, render.Credentials{}, err
+	}
+	creds := render.Credentials{
+		AccessKeyID:     res.Credentials.AccessKeyID,
+		SecretAccessKey: res.Credentials.SecretAccessKey,
+		SessionToken:    res.Credentials.SessionToken,
+		Region:          region,
+		Profile:         p.Name,
+	}
+	if res.Credentials.CanExpire {
+		creds.Expires = res.Credentials.Expires.UTC()
+	}
+	return res, creds, nil
+}
+
+// sessionOptions is how credentials for p are got (the cache, the MFA code's sources, the
+// deadlines), the same for every mode that uses them, and the region they are for.
+func sessionOptions(o *exportOptions, v validExport, p *session.Profile, d Deps) (session.Options, string, error) {
 	region, err := chooseRegion(regionSource{o.Region, "-r"}, regionSource{p.RegionOrSource(), "profile " + display.Quote(p.Name)},
 		regionSource{d.Getenv("AWS_REGION"), "AWS_REGION"}, regionSource{d.Getenv("AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION"})
 	if err != nil {
-		return session.Result{}, render.Credentials{}, err
+		return session.Options{}, "", err
 	}
 	store, err := cacheStore(d)
 	if err != nil {
-		return session.Result{}, render.Credentials{}, err
+		return session.Options{}, "", err
 	}
-	res, err := session.Get(ctx, p, session.Options{
+	return session.Options{
 		Duration:        v.duration,
 		SessionDuration: v.sessionDuration,
 		NoSession:       o.NoSession,
@@ -182,21 +209,7 @@ func getCredentials(ctx context.Context, o *exportOptions, v validExport, p *ses
 		OnCacheError: func(err error) {
 			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: could not cache the credentials (%s); the next run will ask STS again\n", display.Safe(err.Error()))
 		},
-	})
-	if err != nil {
-		return session.Result{}, render.Credentials{}, err
-	}
-	creds := render.Credentials{
-		AccessKeyID:     res.Credentials.AccessKeyID,
-		SecretAccessKey: res.Credentials.SecretAccessKey,
-		SessionToken:    res.Credentials.SessionToken,
-		Region:          region,
-		Profile:         p.Name,
-	}
-	if res.Credentials.CanExpire {
-		creds.Expires = res.Credentials.Expires.UTC()
-	}
-	return res, creds, nil
+	}, region, nil
 }
 
 // deliver writes --write-profile, then runs the command or prints the export statements, and

@@ -21,6 +21,8 @@ import (
 type mode struct {
 	// selector is the flag that chooses this mode; "" for the default (export).
 	selector string
+	// also are other flags that choose this mode on their own (--console-url).
+	also []string
 	// flags are the other flags this mode takes; any other flag given is a usage error.
 	flags []string
 	// conflict, when set, is the usage error for a flag this mode does not take: %[1]s is this
@@ -41,6 +43,10 @@ const (
 var credentialFlags = []string{profileArg, "mfa-token", "mfa-process", "duration", "session-duration", "region",
 	"role-arn", "external-id", "session-name", "no-session", "refresh", "write-profile"}
 
+// The console takes what gets credentials, less --write-profile (it writes none), and its own.
+var consoleFlags = append(slices.DeleteFunc(slices.Clone(credentialFlags), func(f string) bool { return f == "write-profile" }),
+	"console-url", "service", "sign-out")
+
 var setupFlags = []string{profileArg, "mfa-token", "mfa-process", "region",
 	"qr-file", "access-key-id", "secret-stdin", "mfa-serial", "mfa-device-name", "seed-file"}
 
@@ -55,6 +61,8 @@ var modes = []mode{
 		example:  "assume --setup PROFILE %s"},
 	{selector: "unset", flags: []string{"format"}, run: runUnset},
 	{selector: "list", run: func(_ context.Context, _ *Options, d Deps) error { return listTable(d) }},
+	{selector: "console", also: []string{"console-url"}, flags: consoleFlags, run: runConsole,
+		example: "assume PROFILE --console %s"},
 	{selector: commandArg, flags: credentialFlags, run: runExport,
 		conflict: "%[2]s has no effect with -- COMMAND; drop one of them"},
 	{flags: append([]string{"format"}, credentialFlags...), run: runExport},
@@ -66,13 +74,13 @@ func chooseMode(o *Options) (*mode, error) {
 	given := givenFlags(o)
 	m := &modes[len(modes)-1]
 	for i := range modes {
-		if modes[i].selector != "" && slices.Contains(given, modes[i].selector) {
+		if modes[i].selected(given) {
 			m = &modes[i]
 			break
 		}
 	}
 	for _, f := range given {
-		if f == m.selector || slices.Contains(m.flags, f) {
+		if f == m.selector || slices.Contains(m.also, f) || slices.Contains(m.flags, f) {
 			continue
 		}
 		if only := onlyMode(f); only != nil && only.example != "" && only.selector != f {
@@ -91,11 +99,27 @@ func chooseMode(o *Options) (*mode, error) {
 	return m, nil
 }
 
+// selected reports whether the given flags choose m.
+func (m *mode) selected(given []string) bool {
+	if m.selector == "" {
+		return false
+	}
+	if slices.Contains(given, m.selector) {
+		return true
+	}
+	for _, f := range m.also {
+		if slices.Contains(given, f) {
+			return true
+		}
+	}
+	return false
+}
+
 // onlyMode is the one mode that takes flag f, if only one does.
 func onlyMode(f string) *mode {
 	var found *mode
 	for i := range modes {
-		if modes[i].selector == f || slices.Contains(modes[i].flags, f) {
+		if modes[i].selector == f || slices.Contains(modes[i].also, f) || slices.Contains(modes[i].flags, f) {
 			if found != nil {
 				return nil
 			}

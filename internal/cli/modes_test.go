@@ -29,6 +29,12 @@ func TestModeConflicts(t *testing.T) {
 		{[]string{"alice", "--seed-file", "seed"}, "--seed-file goes with --setup, as in assume --setup PROFILE --seed-file"},
 		{[]string{"static", "--format", "bash", "--", "true"}, "--format has no effect with -- COMMAND"},
 		{[]string{"static", "--qr-file", "q", "--", "true"}, "--qr-file goes with --setup"},
+		{[]string{"prod", "-c", "--format", "bash"}, "--console cannot be combined with --format"},
+		{[]string{"prod", "--console-url", "--", "true"}, "--console cannot be combined with --"},
+		{[]string{"prod", "-c", "--write-profile", "x"}, "--console cannot be combined with --write-profile"},
+		{[]string{"prod", "-s", "s3"}, "--service goes with --console, as in assume PROFILE --console --service"},
+		{[]string{"prod", "--sign-out", "--format", "bash"}, "--sign-out goes with --console"},
+		{[]string{"-l", "-c"}, "--list cannot be combined with --console"},
 
 		{[]string{"-u", "--format", "fish"}, ""},
 		{[]string{"-u"}, ""},
