@@ -15,14 +15,18 @@ import (
 // runCommand runs argv with the credentials in its environment, forwarding
 // signals, and returns its exit code as assume's.
 func runCommand(ctx context.Context, d Deps, argv []string, c render.Credentials) error {
-	env := render.EnvFor(c)
+	return runWithEnv(ctx, d, argv, commandEnv(os.Environ(), render.EnvFor(c)))
+}
+
+// runWithEnv runs argv with environ as its whole environment.
+func runWithEnv(_ context.Context, d Deps, argv []string, environ []string) error {
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
 		return &ExitError{Code: 127, Err: fmt.Errorf("cannot run %q: command not found", argv[0])}
 	}
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args[0] = argv[0]
-	cmd.Env = commandEnv(os.Environ(), env)
+	cmd.Env = environ
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if d.Streams.In != nil && d.Streams.In != os.Stdin {
 		cmd.Stdin = d.Streams.In

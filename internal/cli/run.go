@@ -146,6 +146,9 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 	if o.Exec && o.Format != "" {
 		return usageErr("--format has no effect with -- COMMAND; drop one of them")
 	}
+	if err := checkServerFlags(o); err != nil {
+		return err
+	}
 
 	pth := paths(d)
 	files, err := awsfile.Load(pth)
@@ -153,6 +156,9 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 		return err
 	}
 	name := o.Profile
+	if name == "" && o.NonInteractive {
+		return usageErr("--non-interactive needs a PROFILE: there is no picker without asking")
+	}
 	if name == "" {
 		if name, err = pick(files, d); err != nil {
 			return err
@@ -180,7 +186,7 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 	if err != nil {
 		return err
 	}
-	res, err := session.Get(ctx, p, session.Options{
+	sopts := session.Options{
 		Duration:        duration,
 		SessionDuration: sessionDuration,
 		NoSession:       o.NoSession,
@@ -189,7 +195,7 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 		Cache:           store,
 		Tokens: &session.MFACodes{
 			Code: o.MFAToken, Process: o.MFAProcess, Prompter: d.Prompter,
-			Profile: p.Name, Stderr: d.Streams.ErrOut,
+			Profile: p.Name, Stderr: d.Streams.ErrOut, NonInteractive: o.NonInteractive,
 		},
 		Now:         d.Now,
 		Getenv:      d.Getenv,
@@ -197,7 +203,11 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 		OnCacheError: func(err error) {
 			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: could not cache the credentials (%v); the next run will ask STS again\n", err)
 		},
-	})
+	}
+	if o.Server {
+		return serveCommand(ctx, o, d, p, sopts, region, files)
+	}
+	res, err := session.Get(ctx, p, sopts)
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,17 @@ type MFACodes struct {
 	Prompter prompt.Prompter
 	Profile  string    // named in the prompt and in errors
 	Stderr   io.Writer // where mfa_process's own messages go
+	// NonInteractive (--non-interactive): only Code may serve; no command runs
+	// and nobody is asked, so a renewal from a prompt hook or a credential
+	// server never waits for a person.
+	NonInteractive bool
+}
+
+// CodeNeededError: an MFA code is needed and NonInteractive forbids getting one.
+type CodeNeededError struct{ Profile string }
+
+func (e *CodeNeededError) Error() string {
+	return fmt.Sprintf("the MFA session for profile %q is over (or none is cached) and a new code is needed; run `assume %s` to enter one", e.Profile, e.Profile)
 }
 
 // For returns the TokenFunc for a profile with the given mfa_process.
@@ -43,6 +54,9 @@ func (m *MFACodes) For(profileProcess string) TokenFunc {
 			// run must not resend it.
 			m.Code = ""
 			return code, nil
+		}
+		if m.NonInteractive {
+			return "", &CodeNeededError{Profile: m.Profile}
 		}
 		if cmd := firstNonEmpty(m.Process, profileProcess); cmd != "" {
 			return m.run(ctx, cmd)
