@@ -18,6 +18,14 @@ var (
 	fishWrapper []byte
 	//go:embed assume.ps1
 	powershellWrapper []byte
+
+	// The opt-in prompt hooks of --auto-refresh.
+	//go:embed autorefresh.sh
+	posixAutoRefresh []byte
+	//go:embed autorefresh.fish
+	fishAutoRefresh []byte
+	//go:embed autorefresh.ps1
+	powershellAutoRefresh []byte
 )
 
 // names lists the shells in the order they are shown to users; "pwsh" is accepted as an alias.
@@ -52,4 +60,19 @@ func Init(name string) ([]byte, error) {
 		out = append(out, '\n')
 	}
 	return append(out, completion...), nil
+}
+
+// AutoRefresh returns the prompt hook of `assume --init SHELL --auto-refresh`, to follow Init's
+// script: before each prompt it renews the exported credentials of ASSUME_PROFILE when they are
+// about to expire, and starts no process until then.
+func AutoRefresh(name string) ([]byte, error) {
+	switch name {
+	case "bash", "zsh":
+		return append([]byte(nil), posixAutoRefresh...), nil
+	case "fish":
+		return append([]byte(nil), fishAutoRefresh...), nil
+	case "powershell", "pwsh":
+		return append([]byte(nil), powershellAutoRefresh...), nil
+	}
+	return nil, fmt.Errorf("unknown shell %q for --init: choose one of %s (or pwsh)", name, strings.Join(names, ", "))
 }

@@ -29,8 +29,13 @@ func Run(ctx context.Context, o *Options, d Deps) error {
 		if err != nil {
 			return usageErr("%v", err)
 		}
+		if script, err = withAutoRefresh(o, script); err != nil {
+			return err
+		}
 		_, err = out.Write(script)
 		return err
+	case o.AutoRefresh:
+		return usageErr("--auto-refresh goes with --init, as in eval \"$(assume --init bash --auto-refresh)\"")
 	case o.ListProfiles:
 		return listProfileNames(o, d)
 	case o.ClearCache:

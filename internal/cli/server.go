@@ -13,6 +13,7 @@ import (
 	"github.com/assume-cli/assume/internal/credserver"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
+	"github.com/assume-cli/assume/shell"
 )
 
 // refreshMarginVar sets how long before expiry credentials are renewed, by the
@@ -27,6 +28,21 @@ var serverChildUnset = []string{
 	"AWS_WEB_IDENTITY_TOKEN_FILE",
 	"AWS_ROLE_ARN",
 	"AWS_ROLE_SESSION_NAME",
+}
+
+// withAutoRefresh appends the prompt hook of --init SHELL --auto-refresh.
+func withAutoRefresh(o *Options, script []byte) ([]byte, error) {
+	if !o.AutoRefresh {
+		return script, nil
+	}
+	hook, err := shell.AutoRefresh(o.Init)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	if n := len(script); n > 0 && script[n-1] != '\n' {
+		script = append(script, '\n')
+	}
+	return append(script, hook...), nil
 }
 
 func checkServerFlags(o *Options) error {
