@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/credserver"
+	"github.com/assume-cli/assume/internal/prompt"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/shell"
@@ -78,8 +81,12 @@ func serveCommand(ctx context.Context, o *Options, d Deps, p *session.Profile, s
 		creds.Expires = res.Credentials.Expires.UTC()
 	}
 	notice(d, p, res, creds, "")
+	// A code given with -m served the start; at a renewal it would be stale.
+	if sopts.Tokens != nil {
+		sopts.Tokens.Code = ""
+	}
 
-	src := &renewingSource{profile: p, opts: sopts, first: &res.Credentials}
+	src := &renewingSource{profile: p, opts: sopts, first: &res.Credentials, canPrompt: d.Streams.CanPrompt}
 	srv, err := credserver.Start(src, credserver.Options{
 		Margin:       margin,
 		Now:          d.Now,
@@ -117,6 +124,9 @@ type renewingSource struct {
 	opts    session.Options
 	mu      sync.Mutex
 	first   *aws.Credentials
+	// canPrompt tells, at each renewal, whether a person can be asked for a
+	// code; without a terminal the renewal fails at once and says what to run.
+	canPrompt func() bool
 }
 
 func (s *renewingSource) Retrieve(ctx context.Context) (aws.Credentials, error) {
@@ -129,8 +139,34 @@ func (s *renewingSource) Retrieve(ctx context.Context) (aws.Credentials, error) 
 	}
 	o := s.opts
 	o.Refresh = true
+	if o.Tokens != nil {
+		tokens := *o.Tokens
+		if !s.canPrompt() {
+			tokens.NonInteractive = true
+		} else if tokens.Prompter != nil {
+			tokens.Prompter = askingPrompter{Prompter: tokens.Prompter, ctx: ctx}
+		}
+		o.Tokens = &tokens
+	}
 	res, err := session.Get(ctx, s.profile, o)
 	return res.Credentials, err
+}
+
+// askingPrompter tells the server before it asks for anything, so that
+// requests with valid credentials do not wait for the person.
+type askingPrompter struct {
+	prompt.Prompter
+	ctx context.Context
+}
+
+func (p askingPrompter) Input(message, defaultValue string) (string, error) {
+	credserver.AskingPerson(p.ctx)
+	return p.Prompter.Input(message, defaultValue)
+}
+
+func (p askingPrompter) Secret(message string) (string, error) {
+	credserver.AskingPerson(p.ctx)
+	return p.Prompter.Secret(message)
 }
 
 // onceEach says each distinct renewal failure once on stderr, with what to do.
@@ -145,6 +181,10 @@ func onceEach(d Deps) func(error) {
 			return
 		}
 		said[msg] = true
+		var needed *session.CodeNeededError
+		if errors.As(err, &needed) {
+			msg = strings.TrimSuffix(msg, ".") + " (in another terminal: the next request then renews from that session)."
+		}
 		fmt.Fprintf(d.Streams.ErrOut, "\nassume: could not renew the credentials: %s\n", msg)
 	}
 }

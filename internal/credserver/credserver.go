@@ -37,10 +37,6 @@ type Source interface {
 type Options struct {
 	// Margin: credentials with less than this left are renewed. Zero: DefaultMargin.
 	Margin time.Duration
-	// Wait bounds how long a request waits for a renewal while the current
-	// credentials are still valid (a renewal waiting on a person must not
-	// make the SDK's request time out). Zero: DefaultWait.
-	Wait time.Duration
 	// RetryAfter: after a failed renewal, requests get the failure (or the
 	// still-valid credentials) and no new renewal starts for this long, so a
 	// person is not asked again at every request. Zero: DefaultRetryAfter.
@@ -57,7 +53,6 @@ type Options struct {
 // refreshing, so SDKs get credentials they keep using.
 const (
 	DefaultMargin       = 15 * time.Minute
-	DefaultWait         = time.Second
 	DefaultRetryAfter   = time.Minute
 	DefaultRenewTimeout = 10 * time.Minute
 	// maxHeaderBytes caps what a request may send: a GET carries only headers.
@@ -79,16 +74,32 @@ type Server struct {
 	have     bool
 	lastErr  error
 	failedAt time.Time
-	renewing chan struct{} // closed when the renewal under way ends; nil when none
+	renewing *renewal // the renewal under way; nil when none
+}
+
+// renewal is one call of the source, shared by the requests that wait for it.
+type renewal struct {
+	done   chan struct{} // closed when it ends
+	asking chan struct{} // closed when it waits for a person (see AskingPerson)
+	once   sync.Once
+}
+
+type renewalKey struct{}
+
+// AskingPerson is called by a Source, with the context of its Retrieve, just
+// before it asks a person for something (an MFA code): requests that still
+// have valid credentials to hand out stop waiting for the renewal, so the
+// SDK's request does not time out while the person types.
+func AskingPerson(ctx context.Context) {
+	if r, ok := ctx.Value(renewalKey{}).(*renewal); ok {
+		r.once.Do(func() { close(r.asking) })
+	}
 }
 
 // Start listens on 127.0.0.1 on a random port and serves src.
 func Start(src Source, opts Options) (*Server, error) {
 	if opts.Margin == 0 {
 		opts.Margin = DefaultMargin
-	}
-	if opts.Wait == 0 {
-		opts.Wait = DefaultWait
 	}
 	if opts.RetryAfter == 0 {
 		opts.RetryAfter = DefaultRetryAfter
@@ -212,8 +223,8 @@ func (s *Server) Current(ctx context.Context) (aws.Credentials, error) {
 	if s.renewing == nil && (s.lastErr == nil || now.Sub(s.failedAt) >= s.opts.RetryAfter) {
 		s.startRenewal()
 	}
-	done := s.renewing
-	if done == nil {
+	r := s.renewing
+	if r == nil {
 		// A recent renewal failed: hand out what still works, else the failure.
 		c, err := s.cur, s.lastErr
 		s.mu.Unlock()
@@ -224,15 +235,15 @@ func (s *Server) Current(ctx context.Context) (aws.Credentials, error) {
 	}
 	s.mu.Unlock()
 
-	var timeout <-chan time.Time
+	// A request with valid credentials waits for the renewal unless a person
+	// is being asked; one with none waits for the answer.
+	var asking <-chan struct{}
 	if valid {
-		t := time.NewTimer(s.opts.Wait)
-		defer t.Stop()
-		timeout = t.C
+		asking = r.asking
 	}
 	select {
-	case <-done:
-	case <-timeout:
+	case <-r.done:
+	case <-asking:
 	case <-ctx.Done():
 		return aws.Credentials{}, ctx.Err()
 	}
@@ -254,10 +265,10 @@ func usable(c aws.Credentials, now time.Time) bool {
 
 // startRenewal runs one renewal in the background; s.mu is held.
 func (s *Server) startRenewal() {
-	done := make(chan struct{})
-	s.renewing = done
+	r := &renewal{done: make(chan struct{}), asking: make(chan struct{})}
+	s.renewing = r
 	go func() {
-		ctx, cancel := context.WithTimeout(s.ctx, s.opts.RenewTimeout)
+		ctx, cancel := context.WithTimeout(context.WithValue(s.ctx, renewalKey{}, r), s.opts.RenewTimeout)
 		defer cancel()
 		creds, err := s.src.Retrieve(ctx)
 		if err == nil && !usable(creds, s.opts.Now()) {
@@ -270,7 +281,7 @@ func (s *Server) startRenewal() {
 			s.lastErr, s.failedAt = err, s.opts.Now()
 		}
 		s.renewing = nil
-		close(done)
+		close(r.done)
 		s.mu.Unlock()
 		if err != nil && s.opts.OnRenewError != nil && s.ctx.Err() == nil {
 			s.opts.OnRenewError(err)

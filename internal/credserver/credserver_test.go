@@ -194,6 +194,41 @@ func TestConcurrentRequestsShareOneRenewal(t *testing.T) {
 	}
 }
 
+// askingSource asks a person (it says so, then waits for gate) before it answers.
+type askingSource struct {
+	*source
+}
+
+func (a askingSource) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	if a.Calls() > 0 {
+		AskingPerson(ctx)
+	}
+	return a.source.Retrieve(ctx)
+}
+
+// TestAskingPersonServesValidCredentials: while a renewal waits for a person, a request that
+// still has valid credentials gets them at once; the renewed ones come after the answer.
+func TestAskingPersonServesValidCredentials(t *testing.T) {
+	c := &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	src := &source{clock: c}
+	s := start(t, askingSource{src}, Options{Now: c.Now})
+	first := get(t, s, s.Token()).body["AccessKeyId"]
+	src.gate = make(chan struct{})
+	c.Add(50 * time.Minute) // within the margin, still valid
+	if got := get(t, s, s.Token()).body["AccessKeyId"]; got != first {
+		t.Fatalf("while the person is asked: key %s, want the valid %s", got, first)
+	}
+	close(src.gate)
+	// Expired now: this request waits for the renewal under way.
+	c.Add(11 * time.Minute)
+	if got := get(t, s, s.Token()).body["AccessKeyId"]; got == first || got == "" {
+		t.Fatalf("after the answer: key %q, want a renewed one", got)
+	}
+	if src.Calls() != 2 {
+		t.Errorf("the source was asked %d times, want 2", src.Calls())
+	}
+}
+
 func TestFailedRenewal(t *testing.T) {
 	c := &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	src := &source{clock: c}
