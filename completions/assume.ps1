@@ -18,8 +18,8 @@ Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
         '--session-duration', '-r', '--region', '--role-arn', '--external-id', '--session-name',
         '--no-session', '--refresh', '-u', '--unset', '-l', '--list', '--init',
         '--write-profile', '--setup', '--qr-file', '--access-key-id', '--secret-stdin',
-        '--mfa-serial', '--mfa-device-name', '--seed-file', '--clear-cache', '--version', '-h',
-        '--help'
+        '--mfa-serial', '--mfa-device-name', '--seed-file', '--clear-cache', '--version',
+        '--server', '--non-interactive', '--auto-refresh', '-h', '--help'
     # Flags followed by a value of their own.
     $valueFlags = '-m', '--mfa-token', '--format', '--mfa-process', '-d', '--duration',
         '--session-duration', '-r', '--region', '--role-arn', '--external-id', '--session-name',
