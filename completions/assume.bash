@@ -78,7 +78,8 @@ _assume() {
 		-r --region --role-arn --external-id --session-name --no-session --refresh
 		-u --unset -l --list --init --write-profile --setup --qr-file --access-key-id
 		--secret-stdin --mfa-serial --mfa-device-name --seed-file --clear-cache -c --console
-		--console-url -s --service --sign-out --version -h --help'
+		--console-url -s --service --sign-out
+		--server --non-interactive --auto-refresh --version -h --help'
 	# Flags followed by a value of their own.
 	local value_flags=' -m --mfa-token --format --mfa-process -d --duration --session-duration
 		-r --region --role-arn --external-id --session-name --init --write-profile --qr-file

@@ -73,6 +73,9 @@ complete -c assume -n 'not __assume_after_dashdash' -l init -x -d 'print the she
 complete -c assume -n 'not __assume_after_dashdash' -l write-profile -x -d 'also write the credentials to the credentials file' \
     -a '(__assume_profiles)'
 complete -c assume -n 'not __assume_after_dashdash' -l setup -d 'guided set-up of PROFILE'
+complete -c assume -n 'not __assume_after_dashdash' -l server -d 'with -- COMMAND, serve renewing credentials to it'
+complete -c assume -n 'not __assume_after_dashdash' -l non-interactive -d 'never ask; fail when an MFA code is needed'
+complete -c assume -n 'not __assume_after_dashdash' -l auto-refresh -d 'with --init, renew the credentials at the prompt'
 complete -c assume -n 'not __assume_after_dashdash' -l qr-file -r -F -d 'with --setup, save the QR code of a new MFA device'
 complete -c assume -n 'not __assume_after_dashdash' -l access-key-id -x -d 'with --setup, the access key ID of the IAM user'
 complete -c assume -n 'not __assume_after_dashdash' -l secret-stdin -d 'with --setup, read the secret access key from stdin'

@@ -19,7 +19,8 @@ Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
         '--no-session', '--refresh', '-u', '--unset', '-l', '--list', '--init',
         '--write-profile', '--setup', '--qr-file', '--access-key-id', '--secret-stdin',
         '--mfa-serial', '--mfa-device-name', '--seed-file', '--clear-cache', '-c', '--console',
-        '--console-url', '-s', '--service', '--sign-out', '--version', '-h', '--help'
+        '--console-url', '-s', '--service', '--sign-out',
+        '--server', '--non-interactive', '--auto-refresh', '--version', '-h', '--help'
     # Flags followed by a value of their own.
     $valueFlags = '-m', '--mfa-token', '--format', '--mfa-process', '-d', '--duration',
         '--session-duration', '-r', '--region', '--role-arn', '--external-id', '--session-name',

@@ -17,7 +17,9 @@ import (
 // wrappers are the wrapper functions. assume.sh serves both bash and zsh: it uses only what the
 // two have in common.
 //
-//go:embed assume.sh assume.fish assume.ps1
+// The opt-in prompt hooks of --auto-refresh sit beside them.
+//
+//go:embed assume.sh assume.fish assume.ps1 autorefresh.sh autorefresh.fish autorefresh.ps1
 var wrappers embed.FS
 
 // Shell is one shell.
@@ -31,18 +33,19 @@ type Shell struct {
 	// Format is what `assume PROFILE` prints for it to evaluate.
 	Format render.Format
 	// wrapper and completion name the files of its integration; both empty when it has none.
-	wrapper, completion string
+	// autoRefresh is its prompt hook for --auto-refresh.
+	wrapper, completion, autoRefresh string
 	// noInit says why a shell has no integration, for the --init error.
 	noInit string
 }
 
 // shells are in the order users see them.
 var shells = []Shell{
-	{Name: "bash", Processes: []string{"bash"}, Format: render.Bash, wrapper: "assume.sh", completion: "assume.bash"},
-	{Name: "zsh", Processes: []string{"zsh"}, Format: render.Zsh, wrapper: "assume.sh", completion: "_assume"},
-	{Name: "fish", Processes: []string{"fish"}, Format: render.Fish, wrapper: "assume.fish", completion: "assume.fish"},
+	{Name: "bash", Processes: []string{"bash"}, Format: render.Bash, wrapper: "assume.sh", completion: "assume.bash", autoRefresh: "autorefresh.sh"},
+	{Name: "zsh", Processes: []string{"zsh"}, Format: render.Zsh, wrapper: "assume.sh", completion: "_assume", autoRefresh: "autorefresh.sh"},
+	{Name: "fish", Processes: []string{"fish"}, Format: render.Fish, wrapper: "assume.fish", completion: "assume.fish", autoRefresh: "autorefresh.fish"},
 	{Name: "powershell", Aliases: []string{"pwsh"}, Processes: []string{"pwsh", "powershell"},
-		Format: render.PowerShell, wrapper: "assume.ps1", completion: "assume.ps1"},
+		Format: render.PowerShell, wrapper: "assume.ps1", completion: "assume.ps1", autoRefresh: "autorefresh.ps1"},
 	// Every POSIX shell reads the sh format. They share no completion mechanism, and a wrapper
 	// would only save typing eval "$(…)", so they get no --init.
 	{Name: "sh", Processes: []string{"sh", "dash", "ash", "busybox", "ksh", "ksh93", "mksh", "lksh", "pdksh", "oksh",
@@ -131,6 +134,12 @@ func aliasNote() string {
 // Wrapper returns the shell's wrapper function, or nil.
 func (s Shell) Wrapper() []byte { return readOrNil(wrappers, s.wrapper) }
 
+// AutoRefresh returns the prompt hook of `assume --init SHELL --auto-refresh`, to follow the
+// wrapper and completion: before each prompt it renews the exported credentials of
+// ASSUME_PROFILE when they are about to expire, and starts no process until then; nil for a
+// shell without one.
+func (s Shell) AutoRefresh() []byte { return readOrNil(wrappers, s.autoRefresh) }
+
 // Completion returns the shell's completion script, or nil.
 func (s Shell) Completion() []byte { return readOrNil(completions.Files, s.completion) }
 
@@ -164,4 +173,13 @@ func Init(name string) ([]byte, error) {
 		out = append(out, '\n')
 	}
 	return append(out, completion...), nil
+}
+
+// AutoRefresh returns the prompt hook of --init NAME --auto-refresh.
+func AutoRefresh(name string) ([]byte, error) {
+	s, ok := Lookup(name)
+	if !ok || s.autoRefresh == "" {
+		return nil, fmt.Errorf("--auto-refresh has no prompt hook for %q: it knows %s", name, strings.Join(Names(), ", "))
+	}
+	return s.AutoRefresh(), nil
 }

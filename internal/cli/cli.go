@@ -51,6 +51,11 @@ type Options struct {
 	ClearCache      bool   `name:"clear-cache" help:"Delete every cached session and role credential."`
 	Version         bool   `name:"version" help:"Print the version."`
 
+	// Credentials that never go stale: see server.go and shell/autorefresh.*.
+	Server         bool `name:"server" help:"With -- COMMAND: serve renewing credentials to COMMAND over a local container-credentials endpoint instead of key variables."`
+	NonInteractive bool `name:"non-interactive" help:"Never ask for anything: fail with one line when an MFA code (or a profile choice) would be needed."`
+	AutoRefresh    bool `name:"auto-refresh" help:"With --init: renew the exported credentials at the prompt before they expire (margin: ASSUME_REFRESH_MARGIN)."`
+
 	SetupOptions   `embed:""`
 	ConsoleOptions `embed:""`
 

@@ -57,10 +57,14 @@ func userShell(d Deps) string {
 // runCommand runs c with the credentials in its environment, forwarding
 // signals, and returns its exit code as assume's.
 func runCommand(ctx context.Context, d Deps, c *command, creds render.Credentials) error {
-	env := render.EnvFor(creds)
+	return runWithEnv(ctx, d, c, commandEnv(d.Environ(), render.EnvFor(creds)))
+}
+
+// runWithEnv runs c with environ as its whole environment.
+func runWithEnv(_ context.Context, d Deps, c *command, environ []string) error {
 	cmd := exec.Command(c.path, c.argv[1:]...)
 	cmd.Args[0] = c.argv[0]
-	cmd.Env = commandEnv(d.Environ(), env)
+	cmd.Env = environ
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if d.Streams.In != nil && d.Streams.In != os.Stdin {
 		cmd.Stdin = d.Streams.In

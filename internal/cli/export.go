@@ -29,6 +29,7 @@ type exportOptions struct {
 	SessionName     string
 	NoSession       bool
 	Refresh         bool
+	NonInteractive  bool // --non-interactive: no prompt, no mfa_process, no picker
 	WriteProfile    string
 	// Exec is true for -- COMMAND; Command is what follows it.
 	Exec    bool
@@ -43,7 +44,7 @@ func newExportOptions(o *Options, d Deps) *exportOptions {
 		Profile: o.Profile, Code: mfaCode(o, d), MFAProcess: o.MFAProcess, Format: o.Format,
 		Duration: o.Duration, SessionDuration: o.SessionDuration, Region: o.Region,
 		RoleARN: o.RoleARN, ExternalID: o.ExternalID, SessionName: o.SessionName,
-		NoSession: o.NoSession, Refresh: o.Refresh, WriteProfile: o.WriteProfile,
+		NoSession: o.NoSession, Refresh: o.Refresh, NonInteractive: o.NonInteractive, WriteProfile: o.WriteProfile,
 		Exec: o.Exec, Command: o.Command,
 	}
 }
@@ -131,6 +132,9 @@ func resolveExport(o *exportOptions, d Deps) (*session.Profile, error) {
 		return nil, err
 	}
 	name := o.Profile
+	if name == "" && o.NonInteractive {
+		return nil, usageErr("--non-interactive needs a PROFILE: there is no picker without asking")
+	}
 	if name == "" {
 		if name, err = pick(files, d); err != nil {
 			return nil, err
@@ -201,6 +205,7 @@ func sessionOptions(o *exportOptions, v validExport, p *session.Profile, d Deps)
 		Tokens: &session.MFACodes{
 			Code: o.Code, Process: o.MFAProcess, Prompter: d.Prompter,
 			Profile: p.Name, Stdin: os.Stdin, Stderr: d.Streams.ErrOut, Timeout: v.limits.Process,
+			NonInteractive: o.NonInteractive,
 		},
 		Now:         d.Now,
 		Getenv:      d.Getenv,

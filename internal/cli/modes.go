@@ -41,7 +41,12 @@ const (
 
 // The flags of getting credentials, shared by an export and -- COMMAND.
 var credentialFlags = []string{profileArg, "mfa-token", "mfa-process", "duration", "session-duration", "region",
-	"role-arn", "external-id", "session-name", "no-session", "refresh", "write-profile"}
+	"role-arn", "external-id", "session-name", "no-session", "refresh", "non-interactive", "write-profile"}
+
+// The credential server takes what gets credentials, less --write-profile (it hands out
+// renewing credentials, not one set), and needs the command after "--".
+var serverFlags = append(slices.DeleteFunc(slices.Clone(credentialFlags), func(f string) bool { return f == "write-profile" }),
+	commandArg)
 
 // The console takes what gets credentials, less --write-profile (it writes none), and its own.
 var consoleFlags = append(slices.DeleteFunc(slices.Clone(credentialFlags), func(f string) bool { return f == "write-profile" }),
@@ -53,7 +58,8 @@ var setupFlags = []string{profileArg, "mfa-token", "mfa-process", "region",
 // modes, in order of precedence: the first whose selector was given runs.
 var modes = []mode{
 	{selector: "version", run: runVersion},
-	{selector: "init", run: runInit},
+	{selector: "init", flags: []string{"auto-refresh"}, run: runInit,
+		example: `eval "$(assume --init bash %s)"`},
 	{selector: "list-profiles", run: func(_ context.Context, o *Options, d Deps) error { return listProfileNames(o, d) }},
 	{selector: "clear-cache", run: func(_ context.Context, _ *Options, d Deps) error { return clearCache(d) }},
 	{selector: "setup", flags: setupFlags, run: runSetup,
@@ -63,6 +69,9 @@ var modes = []mode{
 	{selector: "list", run: func(_ context.Context, _ *Options, d Deps) error { return listTable(d) }},
 	{selector: "console", also: []string{"console-url"}, flags: consoleFlags, run: runConsole,
 		example: "assume PROFILE --console %s"},
+	{selector: "server", flags: serverFlags, run: runServer,
+		example: "assume PROFILE %s -- COMMAND",
+		conflict: "%[2]s cannot be combined with --server, which serves renewing credentials to a command; drop one of them"},
 	{selector: commandArg, flags: credentialFlags, run: runExport,
 		conflict: "%[2]s has no effect with -- COMMAND; drop one of them"},
 	{flags: append([]string{"format"}, credentialFlags...), run: runExport},

@@ -35,6 +35,11 @@ func TestModeConflicts(t *testing.T) {
 		{[]string{"prod", "-s", "s3"}, "--service goes with --console, as in assume PROFILE --console --service"},
 		{[]string{"prod", "--sign-out", "--format", "bash"}, "--sign-out goes with --console"},
 		{[]string{"-l", "-c"}, "--list cannot be combined with --console"},
+		{[]string{"prod", "--server", "--write-profile", "x", "--", "true"}, "--write-profile cannot be combined with --server"},
+		{[]string{"prod", "--server", "--format", "bash", "--", "true"}, "--format cannot be combined with --server"},
+		{[]string{"--auto-refresh"}, `--auto-refresh goes with --init, as in eval "$(assume --init bash --auto-refresh)"`},
+		{[]string{"-l", "--server"}, "--list cannot be combined with --server"},
+		{[]string{"--init", "zsh", "--auto-refresh"}, ""},
 
 		{[]string{"-u", "--format", "fish"}, ""},
 		{[]string{"-u"}, ""},

@@ -62,6 +62,9 @@ func runInit(_ context.Context, o *Options, d Deps) error {
 	if err := checkInitTarget(o.Init, d); err != nil {
 		return err
 	}
+	if script, err = withAutoRefresh(o, script); err != nil {
+		return err
+	}
 	_, err = d.Streams.Out.Write(script)
 	return err
 }

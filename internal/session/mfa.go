@@ -36,6 +36,17 @@ type MFACodes struct {
 	Stderr io.Writer
 	// Timeout is mfa_process's deadline; zero: deadline.DefaultProcess.
 	Timeout time.Duration
+	// NonInteractive (--non-interactive): only Code may serve; no command runs
+	// and nobody is asked, so a renewal from a prompt hook or a credential
+	// server never waits for a person.
+	NonInteractive bool
+}
+
+// CodeNeededError: an MFA code is needed and NonInteractive forbids getting one.
+type CodeNeededError struct{ Profile string }
+
+func (e *CodeNeededError) Error() string {
+	return fmt.Sprintf("the MFA session for profile %q is over (or none is cached) and a new code is needed; run `assume %s` to enter one", e.Profile, e.Profile)
 }
 
 // For returns the TokenFunc for a profile with the given mfa_process.
@@ -50,6 +61,9 @@ func (m *MFACodes) For(profileProcess string) TokenFunc {
 				return "", &UsageError{Msg: err.Error()}
 			}
 			return code, nil
+		}
+		if m.NonInteractive {
+			return "", &CodeNeededError{Profile: m.Profile}
 		}
 		if m.Process != "" {
 			return m.run(ctx, m.Process, "the --mfa-process command")
