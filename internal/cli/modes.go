@@ -70,7 +70,7 @@ var modes = []mode{
 	{selector: "console", also: []string{"console-url"}, flags: consoleFlags, run: runConsole,
 		example: "assume PROFILE --console %s"},
 	{selector: "server", flags: serverFlags, run: runServer,
-		example: "assume PROFILE %s -- COMMAND",
+		example:  "assume PROFILE %s -- COMMAND",
 		conflict: "%[2]s cannot be combined with --server, which serves renewing credentials to a command; drop one of them"},
 	{selector: commandArg, flags: credentialFlags, run: runExport,
 		conflict: "%[2]s has no effect with -- COMMAND; drop one of them"},
