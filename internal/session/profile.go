@@ -41,6 +41,9 @@ type Profile struct {
 	AccessKeyID     string
 	SecretAccessKey string
 	SessionToken    string // static temporary keys written by e.g. --write-profile
+	// Keyring names the keyring holding the secret access key ("auto" for the machine's own); empty: the files
+	// hold it (keyring.go).
+	Keyring string
 
 	MFASerial  string
 	MFAProcess string
@@ -132,6 +135,7 @@ func fromValues(name string, v map[string]string) *Profile {
 		EndpointURL:          v["endpoint_url"],
 		Values:               v,
 	}
+	fromKeyring(p, v)
 	switch {
 	case p.RoleARN != "" && p.WebIdentityTokenFile != "":
 		p.Kind = KindWebIdentity
@@ -174,7 +178,7 @@ func (p *Profile) validate() error {
 		if p.AccessKeyID == "" {
 			return &ConfigError{Profile: p.Name, Msg: "it has aws_secret_access_key but no aws_access_key_id"}
 		}
-		if p.SecretAccessKey == "" {
+		if p.SecretAccessKey == "" && !p.InKeyring() {
 			return &ConfigError{Profile: p.Name, Msg: "it has aws_access_key_id but no aws_secret_access_key"}
 		}
 	case KindRole:
