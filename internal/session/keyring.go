@@ -19,9 +19,9 @@ import (
 // (built from the access key ID) change when the key is rotated. The secret is fetched from the keyring only when an
 // STS call must be signed with it, that is on a cache miss: a cache hit never opens the keyring.
 const (
-	KeyringSetting      = "keyring"
-	KeyringIDSetting    = "keyring_access_key_id"
-	keyringAuto = "auto"
+	KeyringSetting   = "keyring"
+	KeyringIDSetting = "keyring_access_key_id"
+	keyringAuto      = "auto"
 )
 
 // Keyring reads an IAM user's long-term keys from the keyring named backend ("auto": the machine's own).
