@@ -47,7 +47,8 @@ type Options struct {
 	ClearCache      bool   `name:"clear-cache" help:"Delete every cached session and role credential."`
 	Version         bool   `help:"Print the version."`
 
-	SetupOptions `embed:""`
+	SetupOptions   `embed:""`
+	KeyringOptions `embed:""`
 
 	// Command is what follows "--": run it with the credentials instead of printing them.
 	Command []string `kong:"-"`

@@ -35,6 +35,8 @@ func Run(ctx context.Context, o *Options, d Deps) error {
 		return listProfileNames(o, d)
 	case o.ClearCache:
 		return clearCache(d)
+	case o.ToKeyring || o.ToFile:
+		return runKeyringMove(ctx, o, d)
 	case o.Setup || o.setupOnlyFlag() != "":
 		return runSetup(ctx, o, d)
 	}
@@ -194,6 +196,7 @@ func export(ctx context.Context, o *Options, d Deps, format render.Format, expli
 		Now:         d.Now,
 		Getenv:      d.Getenv,
 		SDKProvider: session.SDKProvider(pth.Config, pth.Credentials),
+		Keyring:     keyringReader{o, d},
 		OnCacheError: func(err error) {
 			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: could not cache the credentials (%v); the next run will ask STS again\n", err)
 		},

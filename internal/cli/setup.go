@@ -103,7 +103,12 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 
+	keyring, err := keyringForSetup(o, d)
+	if err != nil {
+		return err
+	}
 	env := setup.Env{
+		Keyring: keyring,
 		Clients: setup.NewClients(d.Getenv, d.HTTPClient),
 		Store:   setup.FileStore{Paths: paths(d)},
 		Log:     d.Streams.ErrOut,
@@ -129,6 +134,7 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 		SeedFile:        o.SeedFile,
 		Code:            o.MFAToken,
 		MFAProcess:      o.MFAProcess,
+		Keyring:         o.Keyring != "",
 	}, env)
 	var stopped *setup.StoppedError
 	if errors.As(err, &stopped) {

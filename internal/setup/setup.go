@@ -37,6 +37,7 @@ type Options struct {
 	SeedFile        string // save the new device's Base32 secret here
 	Code            string // -m: one code, for the final check
 	MFAProcess      string // --mfa-process; else the profile's mfa_process
+	Keyring         bool   // keep the keys in Env.Keyring instead of the credentials file
 }
 
 // Env is what the flow needs from the world.
@@ -56,6 +57,8 @@ type Env struct {
 	Sleep      func(ctx context.Context, d time.Duration) error
 	// DefaultRegion is offered at the region prompt (AWS_REGION, AWS_DEFAULT_REGION).
 	DefaultRegion string
+	// Keyring, when not nil, is offered as the place for the keys (keyring.go).
+	Keyring KeyStore
 }
 
 // Result says what was set up.
@@ -109,6 +112,8 @@ type run struct {
 	arn     string // the caller's ARN
 	iam     IAM
 	sts     STS
+
+	useKeyring bool // the keys go to (or are in) env.Keyring
 }
 
 func (r *run) say(format string, a ...any) {
@@ -137,9 +142,15 @@ func (r *run) run(ctx context.Context) error {
 		r.codes.process = func(ctx context.Context) (string, error) { return r.env.RunProcess(ctx, name, command) }
 	}
 
-	newKeys, err := r.chooseKeys()
+	fromKeyring, err := r.keysFromKeyring(ctx)
 	if err != nil {
 		return err
+	}
+	newKeys := false
+	if !fromKeyring {
+		if newKeys, err = r.chooseKeys(); err != nil {
+			return err
+		}
 	}
 	newRegion, err := r.chooseRegion()
 	if err != nil {
@@ -148,7 +159,14 @@ func (r *run) run(ctx context.Context) error {
 	if err := r.checkKeys(ctx); err != nil {
 		return err
 	}
-	if err := r.writeKeys(newKeys, newRegion); err != nil {
+	if err := r.chooseKeyring(); err != nil {
+		return err
+	}
+	stored, err := r.storeInKeyring(ctx, newKeys)
+	if err != nil {
+		return err
+	}
+	if err := r.writeKeys(newKeys && !stored, newRegion); err != nil {
 		return err
 	}
 
