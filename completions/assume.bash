@@ -75,11 +75,11 @@ _assume() {
 		-r --region --role-arn --external-id --session-name --no-session --refresh
 		-u --unset -l --list --init --write-profile --setup --qr-file --access-key-id
 		--secret-stdin --mfa-serial --mfa-device-name --seed-file --clear-cache --version
-		-h --help'
+		--keyring --to-keyring --to-file -h --help'
 	# Flags followed by a value of their own.
 	local value_flags=' -m --mfa-token --format --mfa-process -d --duration --session-duration
 		-r --region --role-arn --external-id --session-name --init --write-profile --qr-file
-		--access-key-id --mfa-serial --mfa-device-name --seed-file '
+		--access-key-id --mfa-serial --mfa-device-name --seed-file --keyring '
 	value_flags=${value_flags//[[:space:]]/ }
 
 	local value_of='' value_prefix=''
@@ -97,6 +97,7 @@ _assume() {
 	case $value_of in
 	--format) candidates=($formats) ;;
 	--init) candidates=($shells) ;;
+	--keyring) candidates=(auto keychain wincred secret-service pass file) ;;
 	-r | --region) candidates=($regions) ;;
 	--write-profile) mapfile -t candidates < <(command assume --list-profiles 2>/dev/null) ;;
 	--qr-file | --seed-file)

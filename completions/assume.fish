@@ -25,7 +25,7 @@ function __assume_wants_profile
         switch $token
             case -m --mfa-token --format --mfa-process -d --duration --session-duration -r \
                     --region --role-arn --external-id --session-name --init --write-profile --qr-file \
-                    --access-key-id --mfa-serial --mfa-device-name --seed-file
+                    --access-key-id --mfa-serial --mfa-device-name --seed-file --keyring
                 set skip_value 1
             case '-*'
             case '*'
@@ -82,3 +82,7 @@ complete -c assume -n 'not __assume_after_dashdash' -l seed-file -r -F -d 'with 
 complete -c assume -n 'not __assume_after_dashdash' -l clear-cache -d 'delete every cached session and role credential'
 complete -c assume -n 'not __assume_after_dashdash' -l version -d 'print the version'
 complete -c assume -n 'not __assume_after_dashdash' -s h -l help -d 'print help'
+complete -c assume -n 'not __assume_after_dashdash' -l keyring -x -d 'keyring for long-term keys' \
+    -a 'auto keychain wincred secret-service pass file'
+complete -c assume -n 'not __assume_after_dashdash' -l to-keyring -d 'move the access key of PROFILE into the keyring'
+complete -c assume -n 'not __assume_after_dashdash' -l to-file -d 'move the access key of PROFILE back into the credentials file'

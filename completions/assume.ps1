@@ -18,13 +18,13 @@ Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
         '--session-duration', '-r', '--region', '--role-arn', '--external-id', '--session-name',
         '--no-session', '--refresh', '-u', '--unset', '-l', '--list', '--init',
         '--write-profile', '--setup', '--qr-file', '--access-key-id', '--secret-stdin',
-        '--mfa-serial', '--mfa-device-name', '--seed-file', '--clear-cache', '--version', '-h',
-        '--help'
+        '--mfa-serial', '--mfa-device-name', '--seed-file', '--clear-cache', '--version',
+        '--keyring', '--to-keyring', '--to-file', '-h', '--help'
     # Flags followed by a value of their own.
     $valueFlags = '-m', '--mfa-token', '--format', '--mfa-process', '-d', '--duration',
         '--session-duration', '-r', '--region', '--role-arn', '--external-id', '--session-name',
         '--init', '--write-profile', '--qr-file', '--access-key-id', '--mfa-serial',
-        '--mfa-device-name', '--seed-file'
+        '--mfa-device-name', '--seed-file', '--keyring'
 
     # The function named assume shadows the binary: ask the application itself.
     $listProfiles = {
@@ -59,6 +59,7 @@ Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
     switch -CaseSensitive ($valueOf) {
         '--format' { $candidates = $formats }
         '--init' { $candidates = $shells }
+        '--keyring' { $candidates = 'auto', 'keychain', 'wincred', 'secret-service', 'pass', 'file' }
         '-r' { $candidates = $regions }
         '--region' { $candidates = $regions }
         '--write-profile' { $candidates = @(& $listProfiles) }
