@@ -141,13 +141,12 @@ func TestSecretServiceSetupAndCachedRun(t *testing.T) {
 	}
 
 	// The second run is a cache hit: with the Secret Service out of reach it still works, and calls nobody.
-	rec = startRecording(t)
 	r = s.assume(t, noBus, profile, "--format", "json")
 	if r.exitCode != 0 || !strings.Contains(r.stderr, "cached") {
 		t.Fatalf("cached run without a keyring:\n%s", r)
 	}
-	if calls := credentialCalls(rec.stsCalls(t)); len(calls) != 0 {
-		t.Fatalf("cached run made STS calls: %v", calls)
+	if again := credentialCalls(rec.stsCalls(t)); len(again) != len(calls) {
+		t.Fatalf("cached run made STS calls: %v", again[len(calls):])
 	}
 	// ...and the keyring really was needed for anything more: --refresh without it fails in one sentence.
 	r = s.assume(t, noBus, profile, "--format", "json", "--refresh", "-m", u.code(t))
