@@ -1,0 +1,69 @@
+package setup
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// memKeyring is a KeyStore in memory.
+type memKeyring struct{ items map[string][2]string }
+
+func (m *memKeyring) Describe() string { return "the test keyring" }
+
+func (m *memKeyring) Load(_ context.Context, profile string) (string, string, error) {
+	k := m.items[profile]
+	return k[0], k[1], nil
+}
+
+func (m *memKeyring) Store(_ context.Context, profile, id, secret string) error {
+	m.items[profile] = [2]string{id, secret}
+	return nil
+}
+
+func TestKeysGoToTheKeyringWhenAsked(t *testing.T) {
+	f := newFixture(t)
+	keys := f.aws.addUser("erin")
+	d := f.aws.addDevice("erin", "erins-phone")
+	f.opts.AccessKeyID, f.opts.SecretAccessKey = keys.AccessKeyID, keys.SecretAccessKey
+	f.opts.Keyring = true
+	f.opts.Region = "eu-west-1"
+	f.opts.Code = totpAt(t, d.seed, f.clock.Now())
+	ring := &memKeyring{items: map[string][2]string{}}
+	env := f.env()
+	env.Keyring = ring
+	if _, err := Run(context.Background(), f.opts, env); err != nil {
+		t.Fatalf("set-up failed: %v\nlog:\n%s", err, f.log.String())
+	}
+	if got := ring.items["dev"]; got != [2]string{keys.AccessKeyID, keys.SecretAccessKey} {
+		t.Fatalf("keyring holds %q", got[0])
+	}
+	if creds := f.file(f.paths.Credentials); strings.Contains(creds, keys.SecretAccessKey) || strings.Contains(creds, keys.AccessKeyID) {
+		t.Fatalf("the credentials file got the key:\n%s", creds)
+	}
+	if !strings.Contains(f.log.String(), "stored the access key "+keys.AccessKeyID+" in the test keyring") {
+		t.Errorf("log:\n%s", f.log.String())
+	}
+	f.checkNoSecrets(keys.SecretAccessKey)
+}
+
+func TestKeysStayInTheFileWithoutAskingOrATerminal(t *testing.T) {
+	f := newFixture(t)
+	keys := f.aws.addUser("finn")
+	d := f.aws.addDevice("finn", "finns-phone")
+	f.opts.AccessKeyID, f.opts.SecretAccessKey = keys.AccessKeyID, keys.SecretAccessKey
+	f.opts.Region = "eu-west-1"
+	f.opts.Code = totpAt(t, d.seed, f.clock.Now())
+	ring := &memKeyring{items: map[string][2]string{}}
+	env := f.env()
+	env.Keyring = ring
+	if _, err := Run(context.Background(), f.opts, env); err != nil {
+		t.Fatalf("set-up failed: %v\nlog:\n%s", err, f.log.String())
+	}
+	if len(ring.items) != 0 {
+		t.Fatal("the key went to the keyring without --keyring")
+	}
+	if creds := f.file(f.paths.Credentials); !strings.Contains(creds, keys.AccessKeyID) {
+		t.Fatalf("credentials file:\n%s", creds)
+	}
+}
