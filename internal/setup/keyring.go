@@ -47,7 +47,8 @@ func (r *run) chooseKeyring() error {
 	if r.useKeyring || r.env.Keyring == nil {
 		return nil
 	}
-	if r.opts.Keyring {
+	// A profile whose key is in the keyring keeps it there: a new key (rotation) replaces the item and the ID.
+	if r.opts.Keyring || (r.current[session.KeyringIDSetting] != "" && r.current["aws_access_key_id"] == "") {
 		r.useKeyring = true
 		return nil
 	}

@@ -45,6 +45,22 @@ func TestKeysGoToTheKeyringWhenAsked(t *testing.T) {
 		t.Errorf("log:\n%s", f.log.String())
 	}
 	f.checkNoSecrets(keys.SecretAccessKey)
+
+	// Rotation: a new key for a profile kept in the keyring goes there too, without --keyring.
+	f.writeFiles("[profile dev]\nregion = eu-west-1\nmfa_serial = "+d.serial+"\nkeyring = test\nkeyring_access_key_id = "+keys.AccessKeyID+"\n", "")
+	rotated := f.aws.addUser("erin") // a second key of the same user
+	f.opts.AccessKeyID, f.opts.SecretAccessKey, f.opts.Keyring = rotated.AccessKeyID, rotated.SecretAccessKey, false
+	f.clock.Advance(totpStep)
+	f.opts.Code = totpAt(t, d.seed, f.clock.Now())
+	if _, err := Run(context.Background(), f.opts, env); err != nil {
+		t.Fatalf("rotation failed: %v\nlog:\n%s", err, f.log.String())
+	}
+	if got := ring.items["dev"]; got[0] != rotated.AccessKeyID {
+		t.Fatalf("keyring holds %s after rotation, want %s", got[0], rotated.AccessKeyID)
+	}
+	if creds := f.file(f.paths.Credentials); creds != "" {
+		t.Fatalf("rotation wrote the credentials file:\n%s", creds)
+	}
 }
 
 func TestKeysStayInTheFileWithoutAskingOrATerminal(t *testing.T) {
