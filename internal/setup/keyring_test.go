@@ -83,3 +83,31 @@ func TestKeysStayInTheFileWithoutAskingOrATerminal(t *testing.T) {
 		t.Fatalf("credentials file:\n%s", creds)
 	}
 }
+
+// At a terminal the keyring is offered, with the reason, before anything is written.
+func TestKeyringIsOfferedAtATerminal(t *testing.T) {
+	f := newFixture(t)
+	keys := f.aws.addUser("gus")
+	d := f.aws.addDevice("gus", "gus-phone")
+	f.interactive(
+		answer{"input", "access key ID", says(keys.AccessKeyID)},
+		answer{"secret", "Secret access key for " + keys.AccessKeyID, says(keys.SecretAccessKey)},
+		answer{"input", "region", says("eu-west-1")},
+		answer{"confirm", "Keep the access key in the test keyring instead of " + f.paths.Credentials + "? (Any program or backup can read that file", says("y")},
+		answer{"select", "Which one should profile dev use?", says(d.serial)},
+		answer{"input", "A new code", func(string) (string, error) { return totpAt(t, d.seed, f.clock.Now()), nil }},
+	)
+	ring := &memKeyring{items: map[string][2]string{}}
+	env := f.env()
+	env.Keyring = ring
+	if _, err := Run(context.Background(), f.opts, env); err != nil {
+		t.Fatalf("set-up failed: %v\nlog:\n%s", err, f.log.String())
+	}
+	f.prompter.done()
+	if ring.items["dev"][0] != keys.AccessKeyID {
+		t.Fatal("the accepted offer did not store the key in the keyring")
+	}
+	if creds := f.file(f.paths.Credentials); strings.Contains(creds, keys.SecretAccessKey) {
+		t.Fatalf("the credentials file got the secret:\n%s", creds)
+	}
+}
