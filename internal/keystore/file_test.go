@@ -120,3 +120,20 @@ func TestChooseAndUnknownBackend(t *testing.T) {
 		t.Fatalf("Choose with a session bus = %s, want %s", got, nativeName())
 	}
 }
+
+func TestSecretServiceWithoutABusStartsNone(t *testing.T) {
+	if nativeName() != SecretService {
+		t.Skip("the Secret Service is the Linux and BSD keyring")
+	}
+	runtimeDir := t.TempDir() // holds no bus socket
+	s, _ := Open(SecretService, Config{Getenv: func(k string) string {
+		if k == "XDG_RUNTIME_DIR" {
+			return runtimeDir
+		}
+		return ""
+	}})
+	_, err := s.Get(context.Background(), "work")
+	if err == nil || !strings.Contains(err.Error(), "needs a D-Bus session") {
+		t.Fatalf("err = %v", err)
+	}
+}

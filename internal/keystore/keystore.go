@@ -90,7 +90,11 @@ func Open(name string, cfg Config) (*Store, error) {
 		if want := nativeName(); name != want {
 			return nil, &Error{Backend: name, Kind: Unavailable, Msg: fmt.Sprintf("the %s keyring does not exist on %s; use --keyring %s, pass or file", name, runtime.GOOS, want)}
 		}
-		s.b = osKeyring{}
+		ring := osKeyring{}
+		if name == SecretService {
+			ring.getenv = cfg.Getenv
+		}
+		s.b = ring
 	case Pass:
 		s.b = passStore{getenv: cfg.Getenv}
 	case File:
