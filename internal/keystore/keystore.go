@@ -124,7 +124,7 @@ func (s *Store) Describe() string {
 	case Pass:
 		return "the pass password store"
 	case File:
-		return "the encrypted file keyring in " + s.b.(*fileStore).dir
+		return "the encrypted file keyring"
 	}
 	return s.name
 }

@@ -55,9 +55,9 @@ func (r *run) chooseKeyring() error {
 	if !r.interactive() {
 		return nil
 	}
-	msg := fmt.Sprintf("Keep the access key in %s instead of %s? (Any program or backup can read that file; the keyring gives the key only to your unlocked session, and assume needs it only to start a session.)",
-		r.env.Keyring.Describe(), r.env.Store.Where().Credentials)
-	yes, err := r.env.Prompter.Confirm(msg, true)
+	r.say("any program or backup can read the keys in %s; a keyring gives them only to your unlocked session, and assume needs them only to start a session",
+		r.env.Store.Where().Credentials)
+	yes, err := r.env.Prompter.Confirm(fmt.Sprintf("Keep the access key in %s instead of the credentials file?", r.env.Keyring.Describe()), true)
 	if errors.Is(err, iostreams.ErrNoTerminal) {
 		return nil
 	}

@@ -93,7 +93,7 @@ func TestKeyringIsOfferedAtATerminal(t *testing.T) {
 		answer{"input", "access key ID", says(keys.AccessKeyID)},
 		answer{"secret", "Secret access key for " + keys.AccessKeyID, says(keys.SecretAccessKey)},
 		answer{"input", "region", says("eu-west-1")},
-		answer{"confirm", "Keep the access key in the test keyring instead of " + f.paths.Credentials + "? (Any program or backup can read that file", says("y")},
+		answer{"confirm", "Keep the access key in the test keyring instead of the credentials file?", says("y")},
 		answer{"select", "Which one should profile dev use?", says(d.serial)},
 		answer{"input", "A new code", func(string) (string, error) { return totpAt(t, d.seed, f.clock.Now()), nil }},
 	)
@@ -104,6 +104,9 @@ func TestKeyringIsOfferedAtATerminal(t *testing.T) {
 		t.Fatalf("set-up failed: %v\nlog:\n%s", err, f.log.String())
 	}
 	f.prompter.done()
+	if !strings.Contains(f.log.String(), "any program or backup can read the keys in "+f.paths.Credentials) {
+		t.Errorf("the offer did not say why:\n%s", f.log.String())
+	}
 	if ring.items["dev"][0] != keys.AccessKeyID {
 		t.Fatal("the accepted offer did not store the key in the keyring")
 	}
