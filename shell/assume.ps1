@@ -23,7 +23,7 @@ function assume {
     $valueFlags = '-m', '--mfa-token', '--format', '--mfa-process', '-d', '--duration',
         '--session-duration', '-r', '--region', '--role-arn', '--external-id', '--session-name',
         '--init', '--write-profile', '--qr-file', '--access-key-id', '--mfa-serial',
-        '--mfa-device-name', '--seed-file', '-s', '--service'
+        '--mfa-device-name', '--seed-file', '-s', '--service', '--keyring'
 
     $arguments = [System.Collections.Generic.List[string]]::new()
     $passThrough = $false

@@ -58,6 +58,7 @@ type Options struct {
 
 	SetupOptions   `embed:""`
 	ConsoleOptions `embed:""`
+	KeyringOptions `embed:""`
 
 	// Command is what follows "--": run it with the credentials instead of printing them.
 	Command []string `kong:"-"`
