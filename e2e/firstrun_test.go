@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -157,6 +158,36 @@ func TestTryScriptOnATerminal(t *testing.T) {
 			}
 			if fileExists(filepath.Join(home, ".aws")) {
 				t.Errorf("try.sh created ~/.aws")
+			}
+		})
+	}
+}
+
+// A wrapper whose program is no longer on PATH (a shell started before `go install`, or an rc
+// line that ran assume by its full path) says what to do, in one line, instead of the shell's
+// "command not found".
+func TestWrapperWithoutProgramOnPath(t *testing.T) {
+	bin := requireAssume(t)
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		t.Run(shell, func(t *testing.T) {
+			var script string
+			switch shell {
+			case "fish":
+				script = "'" + bin + "' --init fish | source; set -gx PATH /usr/bin /bin; assume prod; echo rc=$status"
+			default:
+				script = `eval "$('` + bin + `' --init ` + shell + `)"; PATH=/usr/bin:/bin; assume prod; echo rc=$?`
+			}
+			argv := append(shellCommand(t, shell), script)
+			cmd := exec.Command(argv[0], argv[1:]...)
+			cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=/usr/bin:/bin", "LANG=C.UTF-8"}
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+			if len(lines) != 2 || lines[1] != "rc=127" ||
+				!strings.HasPrefix(lines[0], "assume: the assume program is not on PATH in this shell: add its folder") {
+				t.Fatalf("got:\n%s", out)
 			}
 		})
 	}
