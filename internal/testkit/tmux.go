@@ -18,7 +18,7 @@ type TmuxOptions struct {
 	// Width and Height are the pane's size (default 160x40).
 	Width, Height int
 	// Env is the whole environment of the program (run through env -i) and of the server.
-	Env []string
+	Env  []string
 	Argv []string
 	// History is the scrollback to keep, in lines (0: tmux's default), so a whole walk-through
 	// can be read back.
