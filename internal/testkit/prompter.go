@@ -26,16 +26,20 @@ type Prompter struct {
 type Answer struct {
 	Kind     string // input, secret, select or confirm; empty: any
 	Contains string // the prompt must contain this
-	// Text is the reply; Reply, when set, makes it from the prompt instead (or fails).
-	Text  string
+	// Reply makes the reply from the prompt (or fails).
 	Reply func(message string) (string, error)
 }
 
-// Replies are answers to any prompt, in order: Text only.
+// Says is a reply of s, whatever the prompt.
+func Says(s string) func(string) (string, error) {
+	return func(string) (string, error) { return s, nil }
+}
+
+// Replies are answers to any prompt, in order.
 func Replies(texts ...string) []Answer {
 	out := make([]Answer, len(texts))
 	for i, s := range texts {
-		out[i] = Answer{Text: s}
+		out[i] = Answer{Reply: Says(s)}
 	}
 	return out
 }
@@ -56,10 +60,7 @@ func (p *Prompter) next(kind, message string) (string, error) {
 	if p.T != nil && ((a.Kind != "" && a.Kind != kind) || !strings.Contains(message, a.Contains)) {
 		p.T.Fatalf("prompt %s %q, want %s containing %q", kind, message, a.Kind, a.Contains)
 	}
-	if a.Reply != nil {
-		return a.Reply(message)
-	}
-	return a.Text, nil
+	return a.Reply(message)
 }
 
 func (p *Prompter) Input(message, _ string) (string, error) { return p.next("input", message) }
