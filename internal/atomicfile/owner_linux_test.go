@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // otherUser creates a system user for the test and removes it at the end. Outside CI a non-root run skips; in CI
@@ -16,7 +18,7 @@ import (
 func otherUser(t *testing.T) (name string, uid, gid int) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		if os.Getenv("CI") != "" {
+		if testkit.InCI() {
 			t.Fatal("this test needs root in CI (it creates a user with useradd)")
 		}
 		t.Skip("run as root to test files owned by another user (the test creates one with useradd)")

@@ -13,6 +13,8 @@ import (
 type TmuxOptions struct {
 	// Dir holds the server's socket; the test's own temporary folder when empty.
 	Dir string
+	// WorkDir is the folder the program starts in (default: the package under test's).
+	WorkDir string
 	// Name is the session's name (default "main").
 	Name string
 	// Width and Height are the pane's size (default 160x40).
@@ -56,8 +58,10 @@ func StartTmux(t testing.TB, o TmuxOptions) *Tmux {
 		o.Name = "main"
 	}
 	args := []string{"-f", "/dev/null", "new-session", "-d", "-x", fmt.Sprint(o.Width), "-y", fmt.Sprint(o.Height), "-s", o.Name, "--"}
-	if _, err := tm.Command(append(args, tm.command(o.Argv)...)...); err != nil {
-		t.Fatalf("tmux new-session: %v", err)
+	cmd := tm.tmuxCmd(append(args, tm.command(o.Argv)...)...)
+	cmd.Dir = o.WorkDir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
 	tm.target = o.Name
 	if o.History > 0 {
@@ -91,11 +95,15 @@ func (tm *Tmux) NewSession(name string, width, height int, argv ...string) {
 	tm.target = name
 }
 
-// Command runs a tmux command on this server and returns its output.
-func (tm *Tmux) Command(args ...string) (string, error) {
+func (tm *Tmux) tmuxCmd(args ...string) *exec.Cmd {
 	cmd := exec.Command(tm.tmux, append([]string{"-S", tm.socket}, args...)...)
 	cmd.Env = tm.env
-	out, err := cmd.CombinedOutput()
+	return cmd
+}
+
+// Command runs a tmux command on this server and returns its output.
+func (tm *Tmux) Command(args ...string) (string, error) {
+	out, err := tm.tmuxCmd(args...).CombinedOutput()
 	if err != nil {
 		return string(out), fmt.Errorf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
