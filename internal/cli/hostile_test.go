@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"fmt"
+	"github.com/assume-cli/assume/internal/testkit"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -163,7 +164,7 @@ func TestSecretsStayPut(t *testing.T) {
 		{"static", "--", "definitely-not-a-command"},
 		{"--format", "bash"}, // no profile, no terminal
 	}
-	h.prompter.Answers = []string{"not-a-code", "123456"}
+	h.prompter.Answers = testkit.Replies("not-a-code", "123456")
 	for _, args := range runs {
 		h.run(args...)
 		for _, s := range secrets {

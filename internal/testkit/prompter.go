@@ -17,9 +17,10 @@ import (
 type Prompter struct {
 	T       testing.TB
 	Answers []Answer
-	// Asked holds the questions in order, as "kind: message"; a select's options follow its
-	// message in brackets.
+	// Asked holds the questions in order; a select's options follow its message in brackets.
 	Asked []string
+	// Options and Notes are what the last select offered: each option and its description.
+	Options, Notes []string
 }
 
 // Answer is one scripted reply.
@@ -48,7 +49,7 @@ func (p *Prompter) next(kind, message string) (string, error) {
 	if p.T != nil {
 		p.T.Helper()
 	}
-	p.Asked = append(p.Asked, kind+": "+message)
+	p.Asked = append(p.Asked, message)
 	if len(p.Answers) == 0 {
 		if p.T != nil {
 			p.T.Fatalf("unexpected %s prompt %q; asked so far:\n%s", kind, message, strings.Join(p.Asked, "\n"))
@@ -73,9 +74,15 @@ func (p *Prompter) Confirm(message string, _ bool) (bool, error) {
 }
 
 // Select answers with the option whose text equals the scripted answer.
-func (p *Prompter) Select(message string, options []string, _ func(int) string) (int, error) {
+func (p *Prompter) Select(message string, options []string, describe func(int) string) (int, error) {
 	if p.T != nil {
 		p.T.Helper()
+	}
+	p.Options, p.Notes = options, make([]string, len(options))
+	for i := range options {
+		if describe != nil {
+			p.Notes[i] = describe(i)
+		}
 	}
 	s, err := p.next("select", message+" ["+strings.Join(options, " | ")+"]")
 	if err != nil {
