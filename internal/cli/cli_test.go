@@ -85,19 +85,15 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "config"), configFile)
-	write(t, filepath.Join(dir, "credentials"), credentialsFile)
+	files := testkit.WriteAWSFiles(t, dir, configFile, credentialsFile)
 	s := fakests.New(
 		[]fakests.User{{Name: "alice", AccessKeyID: userKey, SecretAccessKey: userSecret, MFASerial: serial, Code: "123456"}},
 		[]fakests.Role{{ARN: roleARN, RequireMFA: true, MaxDuration: 4 * time.Hour}},
 	)
 	t.Cleanup(s.Close)
-	env := map[string]string{
-		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_ENDPOINT_URL_STS":        s.URL,
-		"PATH":                        os.Getenv("PATH"),
-	}
+	env := files.Env()
+	env["AWS_ENDPOINT_URL_STS"] = s.URL
+	env["PATH"] = os.Getenv("PATH")
 	return &harness{t: t, sts: s, dir: dir, streams: iostreams.Test(), prompter: &testkit.Prompter{}, env: env}
 }
 
@@ -112,9 +108,7 @@ func (h *harness) environ() []string {
 
 func write(t *testing.T, path, content string) {
 	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, path, content)
 }
 
 // run parses args like main does and runs them; it returns the exit code.

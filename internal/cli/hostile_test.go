@@ -51,8 +51,7 @@ func TestHostileConfigurations(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t)
-			write(t, filepath.Join(h.dir, "config"), c.config)
-			write(t, filepath.Join(h.dir, "credentials"), c.credentials)
+			testkit.WriteAWSFiles(t, h.dir, c.config, c.credentials)
 			code := h.run(append(c.args, "--format", "bash")...)
 			checkOutcome(t, h, code, c.wantExit, c.want)
 			for _, extra := range [][]string{{"-l"}, {"--list-profiles"}} {

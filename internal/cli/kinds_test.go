@@ -13,7 +13,7 @@ import (
 func TestListingPickerAndExportAgreeOnKinds(t *testing.T) {
 	dir := t.TempDir()
 	proc := filepath.Join(dir, "proc.sh")
-	writeFile(t, proc, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAFROMPROCESS00001\", \"SecretAccessKey\": \"procsecret\"}'\n")
+	testkit.WriteFile(t, proc, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAFROMPROCESS00001\", \"SecretAccessKey\": \"procsecret\"}'\n")
 	if err := os.Chmod(proc, 0o700); err != nil {
 		t.Fatal(err)
 	}

@@ -36,26 +36,15 @@ type profilesEnv struct {
 func newProfilesEnv(t *testing.T, config, credentials string) *profilesEnv {
 	t.Helper()
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "config"), config)
-	writeFile(t, filepath.Join(dir, "credentials"), credentials)
+	files := testkit.WriteAWSFiles(t, dir, config, credentials)
 	sts := fakests.New(nil, nil)
 	t.Cleanup(sts.Close)
-	env := map[string]string{
-		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_ENDPOINT_URL_STS":        sts.URL,
-	}
+	env := files.Env()
+	env["AWS_ENDPOINT_URL_STS"] = sts.URL
 	return &profilesEnv{env: env,
 		t: t, dir: dir, cacheDir: filepath.Join(dir, "cache"), sts: sts,
 		streams: iostreams.Test(), prompter: &testkit.Prompter{},
 		now: time.Date(2025, 3, 4, 12, 0, 0, 0, time.UTC),
-	}
-}
-
-func writeFile(t testing.TB, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }
 
