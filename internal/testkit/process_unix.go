@@ -3,8 +3,14 @@
 package testkit
 
 import (
+	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -27,4 +33,34 @@ func Detach(cmd *exec.Cmd) {
 func OwnProcessGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	dieWithParent(cmd.SysProcAttr)
+}
+
+// ProcessGone reports whether pid no longer runs: absent, or a zombie waiting for init to reap
+// it (a container's init may be slow to).
+func ProcessGone(pid int) bool {
+	if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+		return true
+	}
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return os.IsNotExist(err)
+	}
+	// pid (comm) STATE ...: the state follows the last ')'.
+	s := string(stat)
+	rest := s[strings.LastIndexByte(s, ')')+1:]
+	return strings.HasPrefix(strings.TrimSpace(rest), "Z")
+}
+
+// RequireProcessesGone fails unless every pid has ended; a killed process needs a moment to be
+// reaped, so it is polled (up to 5 s) rather than timed.
+func RequireProcessesGone(t testing.TB, pids []int) {
+	t.Helper()
+	for _, pid := range pids {
+		for i := 0; !ProcessGone(pid); i++ {
+			if i == 500 {
+				t.Fatalf("process %d is still running", pid)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 }
