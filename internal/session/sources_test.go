@@ -166,10 +166,7 @@ func (e *sourcesEnv) sessionCreds(t *testing.T) aws.Credentials {
 // without any AWS variable, and returns what that bash then has in its environment.
 func evalBash(t *testing.T, profile string, c aws.Credentials, region string) map[string]string {
 	t.Helper()
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Fatalf("bash is needed: %v", err)
-	}
+	bash := testkit.RequireTool(t, "bash")
 	rc := render.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Region: region, Profile: profile}
 	if c.CanExpire {
 		rc.Expires = c.Expires.UTC()

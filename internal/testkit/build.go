@@ -1,11 +1,13 @@
 package testkit
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // Binary is the assume binary, built once for a test binary (from TestMain).
@@ -72,4 +74,17 @@ func Main(m *testing.M, bin *Binary) int {
 	defer os.RemoveAll(dir)
 	*bin = BuildAssume(dir)
 	return m.Run()
+}
+
+// BuildProgram builds the Go program in pkg (a path such as ./testdata/client, relative to the
+// package under test) as dir/name and returns its path.
+func BuildProgram(t testing.TB, pkg, dir, name string) string {
+	t.Helper()
+	bin := filepath.Join(dir, name)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+	}
+	return bin
 }
