@@ -45,9 +45,6 @@ func (tm *terminal) screen() string { return tm.Screen() }
 // currentLine is the line the cursor is on: what is being typed at the prompt.
 func (tm *terminal) currentLine() string { return tm.CursorLine() }
 
-// history is everything the terminal has shown, scrollback included, with wrapped lines joined.
-func (tm *terminal) history() string { return tm.History() }
-
 // waitFor polls the whole history until ok. The bound only keeps a hung program from stalling
 // the suite (it is generous: a walk-through starts an emulator); nothing here measures time.
 func (tm *terminal) waitFor(what string, within time.Duration, ok func(history string) bool) string {
