@@ -464,12 +464,8 @@ func newSandbox(t testing.TB) *sandbox {
 // writeFiles writes the sandbox's AWS config and credentials files.
 func (s *sandbox) writeFiles(t testing.TB, config, credentials string) {
 	t.Helper()
-	if err := os.WriteFile(s.configFile, []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(s.credsFile, []byte(credentials), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	// configFile and credsFile are the kit's names in one folder.
+	testkit.WriteAWSFiles(t, filepath.Dir(s.configFile), config, credentials)
 }
 
 // environ is the sandbox environment with overrides; an override with an empty value removes

@@ -91,22 +91,15 @@ func NewEnv(t testing.TB, bin *Binary, profiles []Profile) *Env {
 	if err := os.MkdirAll(awsDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	configFile := filepath.Join(awsDir, "config")
-	credentialsFile := filepath.Join(awsDir, "credentials")
-	if err := os.WriteFile(configFile, config.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(credentialsFile, credentials.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	files := testkit.WriteAWSFiles(t, awsDir, config.String(), credentials.String())
 	vars := []string{
 		"PATH=" + bin.Dir + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"HOME=" + home,
 		"XDG_CACHE_HOME=" + filepath.Join(dir, "cache"),
 		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
 		"XDG_DATA_HOME=" + filepath.Join(dir, "data"),
-		"AWS_CONFIG_FILE=" + configFile,
-		"AWS_SHARED_CREDENTIALS_FILE=" + credentialsFile,
+		"AWS_CONFIG_FILE=" + files.Config,
+		"AWS_SHARED_CREDENTIALS_FILE=" + files.Credentials,
 		// Nothing here needs STS; should anything call it, fail fast instead of waiting.
 		"AWS_ENDPOINT_URL_STS=http://127.0.0.1:9",
 		"AWS_EC2_METADATA_DISABLED=true",
@@ -149,9 +142,7 @@ func (e *Env) RunInput(t testing.TB, stdin string, argv ...string) Result {
 func (e *Env) WriteFile(t testing.TB, name, content string) string {
 	t.Helper()
 	path := filepath.Join(e.Dir, name)
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, path, content)
 	return path
 }
 
