@@ -79,11 +79,11 @@ _assume() {
 		-u --unset -l --list --init --write-profile --setup --qr-file --access-key-id
 		--secret-stdin --mfa-serial --mfa-device-name --seed-file --clear-cache -c --console
 		--console-url -s --service --sign-out
-		--server --non-interactive --auto-refresh --version -h --help'
+		--server --non-interactive --auto-refresh --keyring --to-keyring --to-file --version -h --help'
 	# Flags followed by a value of their own.
 	local value_flags=' -m --mfa-token --format --mfa-process -d --duration --session-duration
 		-r --region --role-arn --external-id --session-name --init --write-profile --qr-file
-		--access-key-id --mfa-serial --mfa-device-name --seed-file -s --service '
+		--access-key-id --mfa-serial --mfa-device-name --seed-file -s --service --keyring '
 	value_flags=${value_flags//[[:space:]]/ }
 
 	local value_of='' value_prefix=''
@@ -119,6 +119,7 @@ _assume() {
 	case $value_of in
 	--format) candidates=($formats) ;;
 	--init) candidates=($shells) ;;
+	--keyring) candidates=(auto keychain wincred secret-service pass file) ;;
 	-r | --region) candidates=($regions) ;;
 	-s | --service) candidates=($services) ;;
 	--write-profile) mapfile -t candidates < <(command assume --list-profiles 2>/dev/null) ;;

@@ -25,7 +25,7 @@ function __assume_wants_profile
         switch $token
             case -m --mfa-token --format --mfa-process -d --duration --session-duration -r \
                     --region --role-arn --external-id --session-name --init --write-profile --qr-file \
-                    --access-key-id --mfa-serial --mfa-device-name --seed-file -s --service
+                    --access-key-id --mfa-serial --mfa-device-name --seed-file -s --service --keyring
                 set skip_value 1
             case '-*'
             case '*'
@@ -91,3 +91,7 @@ complete -c assume -n 'not __assume_after_dashdash' -s s -l service -x -d 'with 
 complete -c assume -n 'not __assume_after_dashdash' -l sign-out -d 'with --console, sign out of the current console session first'
 complete -c assume -n 'not __assume_after_dashdash' -l version -d 'print the version'
 complete -c assume -n 'not __assume_after_dashdash' -s h -l help -d 'print help'
+complete -c assume -n 'not __assume_after_dashdash' -l keyring -x -d 'keyring for long-term keys' \
+    -a 'auto keychain wincred secret-service pass file'
+complete -c assume -n 'not __assume_after_dashdash' -l to-keyring -d 'move the access key of PROFILE into the keyring'
+complete -c assume -n 'not __assume_after_dashdash' -l to-file -d 'move the access key of PROFILE back into the credentials file'

@@ -20,12 +20,13 @@ Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
         '--write-profile', '--setup', '--qr-file', '--access-key-id', '--secret-stdin',
         '--mfa-serial', '--mfa-device-name', '--seed-file', '--clear-cache', '-c', '--console',
         '--console-url', '-s', '--service', '--sign-out',
-        '--server', '--non-interactive', '--auto-refresh', '--version', '-h', '--help'
+        '--server', '--non-interactive', '--auto-refresh', '--keyring', '--to-keyring', '--to-file',
+        '--version', '-h', '--help'
     # Flags followed by a value of their own.
     $valueFlags = '-m', '--mfa-token', '--format', '--mfa-process', '-d', '--duration',
         '--session-duration', '-r', '--region', '--role-arn', '--external-id', '--session-name',
         '--init', '--write-profile', '--qr-file', '--access-key-id', '--mfa-serial',
-        '--mfa-device-name', '--seed-file', '-s', '--service'
+        '--mfa-device-name', '--seed-file', '-s', '--service', '--keyring'
 
     # The services -s knows by name (any other name or a console path works too).
     $services = 'acm', 'apigateway', 'athena', 'billing', 'cloudformation', 'cloudfront',
@@ -66,6 +67,7 @@ Register-ArgumentCompleter -Native -CommandName assume -ScriptBlock {
     switch -CaseSensitive ($valueOf) {
         '--format' { $candidates = $formats }
         '--init' { $candidates = $shells }
+        '--keyring' { $candidates = 'auto', 'keychain', 'wincred', 'secret-service', 'pass', 'file' }
         '-r' { $candidates = $regions }
         '--region' { $candidates = $regions }
         '-s' { $candidates = $services }

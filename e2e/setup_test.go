@@ -365,6 +365,9 @@ func TestSetupInteractiveInTmux(t *testing.T) {
 	s.typeLine(u.SecretAccessKey)
 	s.waitFor("Default region for this profile")
 	s.typeLine(region)
+	// The keyring is offered, with the reason; this profile keeps its keys in the file.
+	s.waitFor("Keep the access key in the encrypted file keyring instead of the credentials file?")
+	s.typeLine("n")
 	screen := s.waitFor("Create a virtual MFA device named " + u.Name)
 	if strings.Contains(screen, u.SecretAccessKey) {
 		t.Errorf("the secret access key was echoed:\n%s", screen)
@@ -427,6 +430,13 @@ func TestSetupInteractiveInTmux(t *testing.T) {
 	s.typeLine(u.SecretAccessKey)
 	s.waitFor("Default region for this profile")
 	s.typeLine(region)
+	// This one accepts: the keys go to the encrypted file, whose passphrase is asked twice on the terminal.
+	s.waitFor("Keep the access key in the encrypted file keyring")
+	s.typeLine("")
+	s.waitFor("Passphrase of the encrypted keyring file")
+	s.typeLine("tmux passphrase")
+	s.waitFor("The same passphrase again")
+	s.typeLine("tmux passphrase")
 	screen = s.waitFor("Which one should profile " + second + " use?")
 	if !strings.Contains(screen, serial) || !strings.Contains(screen, "Create a new virtual MFA device") {
 		t.Errorf("the device choice does not offer %s and a new device:\n%s", serial, screen)
@@ -442,7 +452,10 @@ func TestSetupInteractiveInTmux(t *testing.T) {
 	if !strings.Contains(screen, "@@exit=0") || !strings.Contains(screen, "Run next:  assume "+second) {
 		t.Errorf("second set-up:\n%s", screen)
 	}
-	wantConfig += "\n[profile " + second + "]\nregion = " + region + "\nmfa_serial = " + serial + "\n"
+	wantConfig += "\n[profile " + second + "]\nkeyring = file\nkeyring_access_key_id = " + u.AccessKeyID + "\nregion = " + region + "\nmfa_serial = " + serial + "\n"
+	if creds := readText(t, sb.credsFile); strings.Contains(creds, "["+second+"]") {
+		t.Errorf("the second profile's keys went to the credentials file:\n%s", creds)
+	}
 	if got := readText(t, sb.configFile); got != wantConfig {
 		t.Errorf("config file after the second set-up:\n%s\nwant:\n%s", got, wantConfig)
 	}

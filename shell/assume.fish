@@ -18,7 +18,8 @@ function assume --description 'Export AWS credentials for a profile into this sh
     for __assume_arg in $argv
         switch $__assume_arg
             case -- -- -h --help --version -l --list --list-profiles --init '--init=*' \
-                    --setup --clear-cache --format '--format=*' -c --console --console-url
+                    --setup --clear-cache --format '--format=*' -c --console --console-url \
+                    --to-keyring --to-file
                 command assume $argv
                 return $status
         end

@@ -18,12 +18,13 @@ function assume {
     # --format, or `assume PROFILE -- COMMAND` where the binary runs the command itself on
     # the terminal. The binary's output is left untouched.
     $passThroughFlags = '-h', '--help', '--version', '-l', '--list', '--list-profiles',
-        '--init', '--setup', '--clear-cache', '--format', '-c', '--console', '--console-url'
+        '--init', '--setup', '--clear-cache', '--format', '-c', '--console', '--console-url',
+        '--to-keyring', '--to-file'
     # Flags followed by a value of their own.
     $valueFlags = '-m', '--mfa-token', '--format', '--mfa-process', '-d', '--duration',
         '--session-duration', '-r', '--region', '--role-arn', '--external-id', '--session-name',
         '--init', '--write-profile', '--qr-file', '--access-key-id', '--mfa-serial',
-        '--mfa-device-name', '--seed-file', '-s', '--service'
+        '--mfa-device-name', '--seed-file', '-s', '--service', '--keyring'
 
     $arguments = [System.Collections.Generic.List[string]]::new()
     $passThrough = $false

@@ -27,7 +27,8 @@ function assume {
 	for __assume_arg in "$@"; do
 		case $__assume_arg in
 		-- | -h | --help | --version | -l | --list | --list-profiles | --init | --init=* | \
-			--setup | --clear-cache | --format | --format=* | -c | --console | --console-url)
+			--setup | --clear-cache | --format | --format=* | -c | --console | --console-url | \
+			--to-keyring | --to-file)
 			command assume "$@" || return
 			return 0
 			;;

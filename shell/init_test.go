@@ -181,7 +181,7 @@ func TestShellcheck(t *testing.T) {
 // passThroughFlags is the pass-through rule: with any of these before a `--`, or with a `--`,
 // the wrapper runs the binary without evaluating its output.
 var passThroughFlags = []string{"-h", "--help", "--version", "-l", "--list", "--list-profiles",
-	"--init", "--setup", "--clear-cache", "--format", "-c", "--console", "--console-url"}
+	"--init", "--setup", "--clear-cache", "--format", "-c", "--console", "--console-url", "--to-keyring", "--to-file"}
 
 // TestPassThroughRuleIsTheSameEverywhere reads the rule out of each wrapper.
 func TestPassThroughRuleIsTheSameEverywhere(t *testing.T) {

@@ -58,6 +58,7 @@ type Options struct {
 
 	SetupOptions   `embed:""`
 	ConsoleOptions `embed:""`
+	KeyringOptions `embed:""`
 
 	// Command is what follows "--": run it with the credentials instead of printing them.
 	Command []string `kong:"-"`
@@ -85,8 +86,10 @@ type Deps struct {
 	Paths awsfile.Paths
 	// CacheDir; empty: the user cache folder (credcache.DefaultDir).
 	CacheDir string
-	// DetectShell names the calling shell.
+	// DetectShell names the calling shell: the parent process, else $SHELL.
 	DetectShell func() string
+	// ParentShell names the shell that is the parent process, "" when it is none.
+	ParentShell func() string
 	// Browser opens the console sign-in URL; nil: $BROWSER, else the system's opener.
 	Browser Browser
 }

@@ -29,7 +29,8 @@ type exportOptions struct {
 	SessionName     string
 	NoSession       bool
 	Refresh         bool
-	NonInteractive  bool // --non-interactive: no prompt, no mfa_process, no picker
+	NonInteractive  bool   // --non-interactive: no prompt, no mfa_process, no picker
+	Keyring         string // --keyring, else ASSUME_KEYRING: for profiles whose keyring is "auto"
 	WriteProfile    string
 	// Exec is true for -- COMMAND; Command is what follows it.
 	Exec    bool
@@ -44,7 +45,7 @@ func newExportOptions(o *Options, d Deps) *exportOptions {
 		Profile: o.Profile, Code: mfaCode(o, d), MFAProcess: o.MFAProcess, Format: o.Format,
 		Duration: o.Duration, SessionDuration: o.SessionDuration, Region: o.Region,
 		RoleARN: o.RoleARN, ExternalID: o.ExternalID, SessionName: o.SessionName,
-		NoSession: o.NoSession, Refresh: o.Refresh, NonInteractive: o.NonInteractive, WriteProfile: o.WriteProfile,
+		NoSession: o.NoSession, Refresh: o.Refresh, NonInteractive: o.NonInteractive, Keyring: keyringChoice(o, d), WriteProfile: o.WriteProfile,
 		Exec: o.Exec, Command: o.Command,
 	}
 }
@@ -210,6 +211,7 @@ func sessionOptions(o *exportOptions, v validExport, p *session.Profile, d Deps)
 		Now:         d.Now,
 		Getenv:      d.Getenv,
 		SDKProvider: session.SDKProvider(d.Paths.Config, d.Paths.Credentials, v.limits),
+		Keyring:     keyringReader{chosen: o.Keyring, d: d},
 		Limits:      v.limits,
 		OnCacheError: func(err error) {
 			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: could not cache the credentials (%s); the next run will ask STS again\n", display.Safe(err.Error()))

@@ -48,7 +48,8 @@ func checkInitTarget(requested string, d Deps) error {
 	if want == nil || !d.Streams.IsStdoutPipe() {
 		return nil
 	}
-	running := integrationFor(d.DetectShell())
+	// Only the parent process counts: $SHELL says nothing about who reads the pipe.
+	running := integrationFor(d.ParentShell())
 	if running == nil || running.shell == want.shell {
 		return nil
 	}

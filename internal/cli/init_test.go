@@ -27,6 +27,7 @@ func runIn(t *testing.T, shell, home string, pipe, tty bool, args ...string) (in
 		},
 		CacheDir:    filepath.Join(home, "cache"),
 		DetectShell: func() string { return shell },
+		ParentShell: func() string { return shell },
 	})
 	return code, streams.OutBuf.String(), streams.ErrBuf.String()
 }

@@ -41,7 +41,7 @@ const (
 
 // The flags of getting credentials, shared by an export and -- COMMAND.
 var credentialFlags = []string{profileArg, "mfa-token", "mfa-process", "duration", "session-duration", "region",
-	"role-arn", "external-id", "session-name", "no-session", "refresh", "non-interactive", "write-profile"}
+	"role-arn", "external-id", "session-name", "no-session", "refresh", "non-interactive", "keyring", "write-profile"}
 
 // The credential server takes what gets credentials, less --write-profile (it hands out
 // renewing credentials, not one set), and needs the command after "--".
@@ -52,7 +52,7 @@ var serverFlags = append(slices.DeleteFunc(slices.Clone(credentialFlags), func(f
 var consoleFlags = append(slices.DeleteFunc(slices.Clone(credentialFlags), func(f string) bool { return f == "write-profile" }),
 	"console-url", "service", "sign-out")
 
-var setupFlags = []string{profileArg, "mfa-token", "mfa-process", "region",
+var setupFlags = []string{profileArg, "mfa-token", "mfa-process", "region", "keyring",
 	"qr-file", "access-key-id", "secret-stdin", "mfa-serial", "mfa-device-name", "seed-file"}
 
 // modes, in order of precedence: the first whose selector was given runs.
@@ -65,6 +65,8 @@ var modes = []mode{
 	{selector: "setup", flags: setupFlags, run: runSetup,
 		conflict: "--setup prints no credentials and cannot be combined with %[2]s",
 		example:  "assume --setup PROFILE %s"},
+	{selector: "to-keyring", also: []string{"to-file"}, flags: []string{profileArg, "keyring", "region"}, run: runKeyringMove,
+		conflict: "%[1]s moves a key and prints no credentials; it cannot be combined with %[2]s"},
 	{selector: "unset", flags: []string{"format"}, run: runUnset},
 	{selector: "list", run: func(_ context.Context, _ *Options, d Deps) error { return listTable(d) }},
 	{selector: "console", also: []string{"console-url"}, flags: consoleFlags, run: runConsole,

@@ -94,6 +94,8 @@ func describe(profiles session.Lookup, name string) profileRow {
 		row.Source = p.SSOStartURL
 	case p.WebIdentityTokenFile != "":
 		row.Source = "token " + filepath.Base(p.WebIdentityTokenFile)
+	case p.InKeyring():
+		row.Source = "keyring " + p.Keyring
 	case p.Kind == session.KindLogin:
 		row.Source = "aws login"
 	}

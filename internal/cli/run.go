@@ -33,11 +33,15 @@ func withDefaults(d Deps) Deps {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	if d.DetectShell == nil {
-		d.DetectShell = shelldetect.Detect
-	}
 	if d.Getenv == nil {
 		d.Getenv = func(string) string { return "" }
+	}
+	if d.DetectShell == nil {
+		getenv := d.Getenv
+		d.DetectShell = func() string { return shelldetect.Detect(getenv) }
+	}
+	if d.ParentShell == nil {
+		d.ParentShell = shelldetect.Parent
 	}
 	if d.Environ == nil {
 		d.Environ = func() []string { return nil }

@@ -58,7 +58,12 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 
+	keyring, err := keyringForSetup(o, d)
+	if err != nil {
+		return err
+	}
 	env := setup.Env{
+		Keyring: keyring,
 		Clients: setup.NewClients(d.Getenv, d.HTTPClient),
 		Store:   setup.FileStore{Paths: d.Paths},
 		Log:     display.Writer(d.Streams.ErrOut),
@@ -85,6 +90,7 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 		SeedFile:        o.SeedFile,
 		Code:            code,
 		MFAProcess:      o.MFAProcess,
+		Keyring:         keyringChoice(o, d) != "",
 	}, env)
 	var stopped *setup.StoppedError
 	if errors.As(err, &stopped) {

@@ -43,6 +43,8 @@ type Options struct {
 	// not implement itself (process, sso, login, web identity), of the kind
 	// given; nil: unsupported.
 	SDKProvider func(ctx context.Context, profile string, kind Kind) (aws.CredentialsProvider, error)
+	// Keyring reads long-term keys kept in the keyring; nil: such profiles fail when their keys are needed.
+	Keyring Keyring
 	// OnCacheError hears about a cache that cannot be written (not fatal).
 	OnCacheError func(error)
 	// Limits are the deadlines of network calls; zero: the defaults.
@@ -127,6 +129,9 @@ func (b *builder) build(ctx context.Context, p *Profile, top bool) (aws.Credenti
 		if top {
 			b.how = "static keys"
 		}
+		if p.InKeyring() {
+			return b.longTermKeys(p), nil
+		}
 		return credentials.NewStaticCredentialsProvider(p.AccessKeyID, p.SecretAccessKey, p.SessionToken), nil
 	case KindMFAUser:
 		d := b.o.SessionDuration
@@ -164,7 +169,7 @@ func (b *builder) build(ctx context.Context, p *Profile, top bool) (aws.Credenti
 func (b *builder) session(p *Profile, serial string, d time.Duration, top bool, tokens TokenFunc) *CachedProvider {
 	prov := &SessionTokenProvider{
 		Client:   b.o.Clients,
-		Signer:   credentials.NewStaticCredentialsProvider(p.AccessKeyID, p.SecretAccessKey, ""),
+		Signer:   b.longTermKeys(p),
 		Serial:   serial,
 		Token:    tokens,
 		Duration: d,
@@ -218,7 +223,7 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 			signerKey = sess.Key
 			b.setHow(top, "role via MFA session")
 		case serial != "":
-			ar.Signer = credentials.NewStaticCredentialsProvider(src.AccessKeyID, src.SecretAccessKey, "")
+			ar.Signer = b.longTermKeys(src)
 			ar.Serial, ar.Token = serial, b.tokens(p)
 			signerKey = "key|" + src.AccessKeyID + "|mfa|" + serial
 			why := "--no-session"
@@ -227,7 +232,7 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 			}
 			b.setHow(top, "role with MFA from long-term keys ("+why+")")
 		default:
-			ar.Signer = credentials.NewStaticCredentialsProvider(src.AccessKeyID, src.SecretAccessKey, "")
+			ar.Signer = b.longTermKeys(src)
 			signerKey = "key|" + src.AccessKeyID
 			b.setHow(top, "role")
 		}

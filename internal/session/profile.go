@@ -45,6 +45,9 @@ type Profile struct {
 	AccessKeyID     string
 	SecretAccessKey string
 	SessionToken    string // static temporary keys written by e.g. --write-profile
+	// Keyring names the keyring holding the secret access key ("auto" for the machine's own); empty: the files
+	// hold it (keyring.go).
+	Keyring string
 
 	MFASerial  string
 	MFAProcess string
@@ -139,10 +142,12 @@ func KindOf(p awsfile.Profile, asSource bool) Kind {
 	v := p.Values
 	keys := v["aws_access_key_id"] != "" || v["aws_secret_access_key"] != ""
 	anyKey := keys || v["aws_session_token"] != ""
+	// Keys in the keyring (keyring.go) count only where the files hold none: keys in a file win.
+	ringKey := v[KeyringIDSetting] != "" && !anyKey
 	switch {
 	case v["role_arn"] != "" && v["web_identity_token_file"] != "":
 		return KindWebIdentity
-	case v["role_arn"] != "" && !(asSource && keys):
+	case v["role_arn"] != "" && !(asSource && (keys || ringKey)):
 		return KindRole
 	case v["sso_account_id"] != "" || v["sso_role_name"] != "":
 		return KindSSO
@@ -152,7 +157,7 @@ func KindOf(p awsfile.Profile, asSource bool) Kind {
 		return KindLogin
 	case v["credential_process"] != "":
 		return KindProcess
-	case anyKey:
+	case anyKey, ringKey:
 		return keyKind(v)
 	}
 	for _, k := range credentialSettings {
@@ -167,7 +172,7 @@ func KindOf(p awsfile.Profile, asSource bool) Kind {
 // holds settings such as a region.
 var credentialSettings = []string{"role_arn", "source_profile", "credential_source", "credential_process",
 	"web_identity_token_file", "sso_session", "sso_start_url", "sso_region", "sso_account_id", "sso_role_name",
-	"login_session", "aws_access_key_id", "aws_secret_access_key", "aws_session_token"}
+	"login_session", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", KeyringIDSetting}
 
 // usesKeys reports the kinds whose credentials are the profile's own key set.
 func usesKeys(k Kind) bool { return k == KindStatic || k == KindMFAUser }
@@ -194,6 +199,7 @@ func fromValues(name string, v map[string]string, kind Kind) *Profile {
 	switch kind {
 	case KindStatic, KindMFAUser, KindUnknown:
 		p.AccessKeyID, p.SecretAccessKey, p.SessionToken = v["aws_access_key_id"], v["aws_secret_access_key"], v["aws_session_token"]
+		fromKeyring(p, v)
 	}
 	switch kind {
 	case KindRole, KindWebIdentity, KindUnknown:
@@ -223,7 +229,7 @@ func (p *Profile) validate() error {
 		if p.AccessKeyID == "" {
 			return &ConfigError{Profile: p.Name, Msg: "it has aws_secret_access_key but no aws_access_key_id"}
 		}
-		if p.SecretAccessKey == "" {
+		if p.SecretAccessKey == "" && !p.InKeyring() {
 			return &ConfigError{Profile: p.Name, Msg: "it has aws_access_key_id but no aws_secret_access_key"}
 		}
 	case KindRole:

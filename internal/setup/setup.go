@@ -39,6 +39,7 @@ type Options struct {
 	SeedFile        string // save the new device's Base32 secret here
 	Code            string // -m: one code, for the final check
 	MFAProcess      string // --mfa-process; else the profile's mfa_process
+	Keyring         bool   // keep the keys in Env.Keyring instead of the credentials file
 }
 
 // Env is what the flow needs from the world.
@@ -58,6 +59,8 @@ type Env struct {
 	Sleep      func(ctx context.Context, d time.Duration) error
 	// DefaultRegion is offered at the region prompt (AWS_REGION, AWS_DEFAULT_REGION).
 	DefaultRegion string
+	// Keyring, when not nil, is offered as the place for the keys (keyring.go).
+	Keyring KeyStore
 }
 
 // Result says what was set up.
@@ -111,6 +114,8 @@ type run struct {
 	arn     string // the caller's ARN
 	iam     IAM
 	sts     STS
+
+	useKeyring bool // the keys go to (or are in) env.Keyring
 }
 
 func (r *run) say(format string, a ...any) {
@@ -139,9 +144,15 @@ func (r *run) run(ctx context.Context) error {
 		r.codes.process = func(ctx context.Context) (string, error) { return r.env.RunProcess(ctx, name, command) }
 	}
 
-	newKeys, err := r.chooseKeys()
+	fromKeyring, err := r.keysFromKeyring(ctx)
 	if err != nil {
 		return err
+	}
+	newKeys := false
+	if !fromKeyring {
+		if newKeys, err = r.chooseKeys(); err != nil {
+			return err
+		}
 	}
 	newRegion, err := r.chooseRegion()
 	if err != nil {
@@ -150,7 +161,14 @@ func (r *run) run(ctx context.Context) error {
 	if err := r.checkKeys(ctx); err != nil {
 		return err
 	}
-	if err := r.writeKeys(newKeys, newRegion); err != nil {
+	if err := r.chooseKeyring(); err != nil {
+		return err
+	}
+	stored, err := r.storeInKeyring(ctx, newKeys)
+	if err != nil {
+		return err
+	}
+	if err := r.writeKeys(newKeys && !stored, newRegion); err != nil {
 		return err
 	}
 
@@ -229,6 +247,9 @@ func (r *run) checkKind() error {
 	for _, k := range awsfile.KeyNames {
 		delete(others, k)
 	}
+	// A key kept in the keyring is the same IAM user's key, only elsewhere.
+	delete(others, session.KeyringSetting)
+	delete(others, session.KeyringIDSetting)
 	kind := session.KindOf(awsfile.Profile{Values: others}, false)
 	if kind == session.KindNone {
 		return nil

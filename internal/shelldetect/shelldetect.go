@@ -4,13 +4,21 @@
 package shelldetect
 
 import (
-	"os"
-
 	"github.com/assume-cli/assume/shell"
 )
 
-// Detect returns the name of the calling shell.
-func Detect() string { return detect(parentName(), os.Getenv("SHELL")) }
+// Detect returns the name of the calling shell; getenv reads $SHELL.
+func Detect(getenv func(string) string) string { return detect(parentName(), getenv("SHELL")) }
+
+// Parent returns the name of the shell that started this process, or "" when the parent is
+// no shell assume knows: unlike Detect it never guesses from $SHELL, for when only the shell
+// reading the output right now counts.
+func Parent() string {
+	if s, ok := shell.FromProcess(parentName()); ok {
+		return s.Name
+	}
+	return ""
+}
 
 // detect chooses from the parent process's name and $SHELL. A $SHELL that
 // names no shell assume knows (tcsh, nu, …) gets the POSIX format: it is the

@@ -31,7 +31,7 @@ func TestDetectChooses(t *testing.T) {
 // otherwise.
 func TestDetectFromParent(t *testing.T) {
 	if os.Getenv("SHELLDETECT_CHILD") == "1" {
-		os.Stdout.WriteString(Detect())
+		os.Stdout.WriteString(Detect(os.Getenv) + "|" + Parent())
 		os.Exit(0)
 	}
 	for sh, want := range map[string]string{"bash": "bash", "zsh": "zsh", "fish": "fish",
@@ -56,20 +56,30 @@ func TestDetectFromParent(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", sh, err)
 		}
-		if got := strings.TrimSpace(string(out)); got != want {
-			t.Errorf("under %s Detect() = %q, want %q", sh, got, want)
+		if got := strings.TrimSpace(string(out)); got != want+"|"+want {
+			t.Errorf("under %s Detect()|Parent() = %q, want %q for both", sh, got, want)
 		}
 	}
 }
 
 func TestDetectFallsBackToSHELL(t *testing.T) {
-	// The test binary's parent is `go test`, not a shell.
-	t.Setenv("SHELL", "/usr/local/bin/fish")
-	if got := Detect(); got != "fish" {
+	t.Parallel()
+	// The test binary's parent is `go test`, not a shell: Parent says so, Detect asks $SHELL.
+	env := func(shell string) func(string) string {
+		return func(k string) string {
+			if k == "SHELL" {
+				return shell
+			}
+			return ""
+		}
+	}
+	if got := Detect(env("/usr/local/bin/fish")); got != "fish" {
 		t.Errorf("Detect() = %q, want fish from $SHELL", got)
 	}
-	t.Setenv("SHELL", "")
-	if got := Detect(); got != "bash" {
+	if got := Detect(env("")); got != "bash" {
 		t.Errorf("Detect() = %q, want the bash default", got)
+	}
+	if got := Parent(); got != "" {
+		t.Errorf("Parent() = %q under go test, want none", got)
 	}
 }
