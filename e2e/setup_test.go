@@ -327,7 +327,7 @@ func (s *tmuxSession) start(name, script string) {
 	s.t.Helper()
 	argv := []string{"sh", "-c", script}
 	if s.term == nil {
-		s.term = testkit.StartTmux(s.t, testkit.TmuxOptions{Dir: filepath.Dir(s.socket), Name: name, Width: 160, Height: 50, Env: s.env, Argv: argv})
+		s.term = testkit.StartTmux(s.t, testkit.TmuxOptions{Dir: filepath.Dir(s.socket), Name: name, Width: 160, Height: 50, Env: s.env, Argv: argv, Poll: 100 * time.Millisecond})
 		return
 	}
 	s.term.NewSession(name, 160, 50, argv...)

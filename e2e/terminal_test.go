@@ -20,7 +20,7 @@ type terminal struct {
 // scrollback, so that a whole walk-through can be read back.
 func startTerminal(t *testing.T, env, argv []string) *terminal {
 	t.Helper()
-	return &terminal{t: t, Tmux: testkit.StartTmux(t, testkit.TmuxOptions{Name: "term", Env: env, Argv: argv, History: 50000})}
+	return &terminal{t: t, Tmux: testkit.StartTmux(t, testkit.TmuxOptions{Name: "term", Env: env, Argv: argv, History: 50000, Poll: 100 * time.Millisecond})}
 }
 
 // keys sends tmux key names (Enter, Tab, C-c) or, with literal, text typed as is.

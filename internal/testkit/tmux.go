@@ -25,6 +25,8 @@ type TmuxOptions struct {
 	// History is the scrollback to keep, in lines (0: tmux's default), so a whole walk-through
 	// can be read back.
 	History int
+	// Poll is how often WaitFor reads the terminal (default 50 ms).
+	Poll time.Duration
 	// ExitShell asks the shell to exit at clean-up (Ctrl-C, exit, Enter) and waits up to 10 s
 	// for it, so that it is done writing its files before the test's folder goes; the server
 	// is killed after that in any case.
@@ -40,13 +42,17 @@ type Tmux struct {
 	socket string
 	env    []string
 	target string
+	poll   time.Duration
 }
 
 // StartTmux starts o.Argv in a new tmux server. On a failed test, the terminal's history is
 // logged at clean-up.
 func StartTmux(t testing.TB, o TmuxOptions) *Tmux {
 	t.Helper()
-	tm := &Tmux{t: t, tmux: RequireTool(t, "tmux"), env: o.Env}
+	tm := &Tmux{t: t, tmux: RequireTool(t, "tmux"), env: o.Env, poll: o.Poll}
+	if tm.poll == 0 {
+		tm.poll = 50 * time.Millisecond
+	}
 	if o.Dir == "" {
 		o.Dir = t.TempDir()
 	}
@@ -186,7 +192,7 @@ func (tm *Tmux) WaitFor(what string, within time.Duration, read func() string, o
 		if time.Now().After(deadline) {
 			tm.t.Fatalf("waited in vain for %s; the terminal shows:\n%s", what, s)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(tm.poll)
 	}
 }
 
