@@ -13,6 +13,7 @@ import (
 
 	"github.com/assume-cli/assume/completions"
 	"github.com/assume-cli/assume/internal/console"
+	"github.com/assume-cli/assume/internal/testkit"
 	"github.com/assume-cli/assume/shell/shelltest"
 )
 
@@ -121,7 +122,7 @@ func bashCompleteWith(t *testing.T, env *shelltest.Env, line, breaks, extra stri
 		`"${BASH_REMATCH[1]}" assume ` + bashQuote(readlineWord(line, breaks)) + ` "${COMP_WORDS[COMP_CWORD-1]-}"`,
 		`for r in ${COMPREPLY[@]+"${COMPREPLY[@]}"}; do printf '<%s>\n' "$r"; done`,
 	}, "\n")
-	res := env.Run(t, "bash", "--norc", "--noprofile", "-c", script)
+	res := env.Run(t, testkit.CleanShell("bash", "-c", script)...)
 	if res.ExitCode != 0 {
 		t.Fatalf("bash completion of %q: exit %d\n%s", line, res.ExitCode, res.Stderr)
 	}
@@ -150,7 +151,7 @@ func fishComplete(t *testing.T, env *shelltest.Env, line string) []string {
 	script := "assume --init fish | source\n" +
 		"complete -C " + fishQuote(line) + " | string replace -r '\\t.*' '' | string replace -r '^(.*)$' '<$1>'\n" +
 		"exit 0\n"
-	res := env.Run(t, "fish", "--no-config", "-c", script)
+	res := env.Run(t, testkit.CleanShell("fish", "-c", script)...)
 	if res.ExitCode != 0 || res.Stderr != "" {
 		t.Fatalf("fish completion of %q: exit %d\n%s", line, res.ExitCode, res.Stderr)
 	}
@@ -396,7 +397,7 @@ compdef _fake_tool fake-tool`
 		script := "assume --init fish | source\n" +
 			"complete -c fake-tool -f -a 'alpha-one alpha-two beta'\n" +
 			"complete -C 'assume prod -- fake-tool al' | string replace -r '\\t.*' '' | string replace -r '^(.*)$' '<$1>'\n"
-		res := env.Run(t, "fish", "--no-config", "-c", script)
+		res := env.Run(t, testkit.CleanShell("fish", "-c", script)...)
 		expectWords(t, "fish", replies(res.Stdout, regexp.MustCompile(`(?m)^<(.*)>$`)), []string{"alpha-one", "alpha-two"})
 		if got := fishComplete(t, env, "assume prod -- ech"); !contains(got, "echo") || contains(got, "--format") {
 			t.Errorf("assume prod -- ech: got %q, want commands such as echo", got)

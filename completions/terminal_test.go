@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/assume-cli/assume/internal/testkit"
 	"github.com/assume-cli/assume/shell/shelltest"
 )
 
@@ -13,7 +14,7 @@ import (
 // inserts, with bash's own splitting at COMP_WORDBREAKS, must make whole profile names.
 func TestCompleteBashReadline(t *testing.T) {
 	env := newEnv(t, "bash", profiles)
-	term := env.StartTerminal(t, "bash", "--norc", "--noprofile", "-i")
+	term := env.StartTerminal(t, testkit.CleanShell("bash", "-i")...)
 	term.Type(`PS1='READY> '; eval "$(assume --init bash)"; echo loaded`)
 	term.Keys("Enter")
 	term.WaitFor(regexp.MustCompile(`(?m)^loaded\nREADY>`))
@@ -39,7 +40,7 @@ func TestCompleteBashReadline(t *testing.T) {
 func TestCompleteBashQuotesNames(t *testing.T) {
 	hostile := []shelltest.Profile{{Name: "sub$(touch F)`touch G`"}, {Name: "sp ace"}, {Name: "prod:readonly"}, {Name: "quo'te"}}
 	env := newEnv(t, "bash", hostile)
-	term := env.StartTerminal(t, "bash", "--norc", "--noprofile", "-i")
+	term := env.StartTerminal(t, testkit.CleanShell("bash", "-i")...)
 	term.Type(`PS1='READY> '; eval "$(assume --init bash)"; echo loaded`)
 	term.Keys("Enter")
 	term.WaitFor(regexp.MustCompile(`(?m)^loaded\nREADY>`))

@@ -14,11 +14,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // bareSandbox writes config and credentials files and returns the
@@ -26,20 +26,28 @@ import (
 func bareSandbox(t *testing.T, config, credentials string, extra ...string) (dir string, env []string) {
 	t.Helper()
 	dir = t.TempDir()
-	for name, body := range map[string]string{"config": config, "credentials": credentials} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	files := testkit.WriteAWSFiles(t, dir, config, credentials)
 	env = append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + dir,
 		"XDG_CACHE_HOME=" + filepath.Join(dir, "cache"),
-		"AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"),
+		"AWS_CONFIG_FILE=" + files.Config,
+		"AWS_SHARED_CREDENTIALS_FILE=" + files.Credentials,
 		"AWS_EC2_METADATA_DISABLED=true",
 	}, extra...)
 	return dir, env
+}
+
+// runBare runs argv with env, detached from any terminal, for at most d.
+func runBare(t *testing.T, d time.Duration, env []string, argv ...string) testkit.Result {
+	t.Helper()
+	cmd := exec.CommandContext(ctxFor(t, d), argv[0], argv[1:]...)
+	cmd.Env = env
+	res, err := testkit.Run(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 // holdingListener accepts connections on 127.0.0.1 and never answers.
@@ -75,36 +83,17 @@ func TestBlackHoleSTSEndsAtASSUME_TIMEOUT(t *testing.T) {
 		"[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = keys\n",
 		"[keys]\naws_access_key_id = AKIABLACKHOLE0000001\naws_secret_access_key = black-hole-secret\n",
 		"AWS_ENDPOINT_URL="+endpoint, "ASSUME_TIMEOUT=1s")
-	cmd := exec.CommandContext(ctxFor(t, 2*time.Minute), bin, "role", "--format", "bash")
-	cmd.Env = env
-	inOwnSession(cmd)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-		t.Fatalf("exit: %v, want 1\nstderr: %s", err, stderr.String())
+	res := runBare(t, 2*time.Minute, env, bin, "role", "--format", "bash")
+	if res.ExitCode != 1 {
+		t.Fatalf("exit %d, want 1\nstderr: %s", res.ExitCode, res.Stderr)
 	}
-	if stdout.Len() != 0 {
-		t.Errorf("stdout = %q, want nothing on an error", stdout.String())
+	if res.Stdout != "" {
+		t.Errorf("stdout = %q, want nothing on an error", res.Stdout)
 	}
 	want := fmt.Sprintf("assume: STS AssumeRole at %s did not answer within 1s; check your network and endpoint settings, or allow more time with ASSUME_TIMEOUT (e.g. ASSUME_TIMEOUT=2s).\n", endpoint)
-	if stderr.String() != want {
-		t.Fatalf("stderr = %q\nwant     %q", stderr.String(), want)
+	if res.Stderr != want {
+		t.Fatalf("stderr = %q\nwant     %q", res.Stderr, want)
 	}
-}
-
-// processGone: no such process, or a zombie not yet reaped by init.
-func processGone(pid int) bool {
-	if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
-		return true
-	}
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return true
-	}
-	s := string(b)
-	return strings.HasPrefix(strings.TrimSpace(s[strings.LastIndexByte(s, ')')+1:]), "Z")
 }
 
 // hangingMFAProfile writes a profile [hang] whose mfa_process starts a
@@ -119,82 +108,45 @@ func hangingMFAProfile(t *testing.T, dir string) (pidFile string) {
 	if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	config := "[profile hang]\nmfa_serial = arn:aws:iam::123456789012:mfa/u\nmfa_process = " + script + "\n"
-	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte("[hang]\naws_access_key_id = AKIAHANG000000000001\naws_secret_access_key = hang-secret\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteAWSFiles(t, dir, "[profile hang]\nmfa_serial = arn:aws:iam::123456789012:mfa/u\nmfa_process = "+script+"\n",
+		"[hang]\naws_access_key_id = AKIAHANG000000000001\naws_secret_access_key = hang-secret\n")
 	return pidFile
 }
 
-// readPids reads the process IDs the script wrote.
+// readPids reads the two process IDs the script wrote.
 func readPids(t *testing.T, pidFile string) []int {
 	t.Helper()
-	b, err := os.ReadFile(pidFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pids []int
-	for _, f := range strings.Fields(string(b)) {
-		pid, _ := strconv.Atoi(f)
-		pids = append(pids, pid)
-	}
+	pids := testkit.ReadPIDs(t, pidFile)
 	if len(pids) != 2 {
 		t.Fatalf("pids = %v", pids)
 	}
 	return pids
 }
 
-func requireProcessesGone(t *testing.T, pids []int) {
-	t.Helper()
-	for _, pid := range pids {
-		for i := 0; !processGone(pid); i++ {
-			if i == 500 {
-				t.Fatalf("process %d of the mfa_process still runs", pid)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-}
-
 func TestHangingMFAProcessEndsAtASSUME_PROCESS_TIMEOUT(t *testing.T) {
 	bin := requireAssume(t)
 	dir, env := bareSandbox(t, "", "", "AWS_ENDPOINT_URL=http://127.0.0.1:1", "ASSUME_PROCESS_TIMEOUT=1s")
 	pidFile := hangingMFAProfile(t, dir)
-	cmd := exec.CommandContext(ctxFor(t, 2*time.Minute), bin, "hang", "--format", "bash")
-	cmd.Env = env
-	inOwnSession(cmd)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 1 || stdout.Len() != 0 {
-		t.Fatalf("exit: %v, stdout %q; want 1 and nothing\nstderr: %s", err, stdout.String(), stderr.String())
+	res := runBare(t, 2*time.Minute, env, bin, "hang", "--format", "bash")
+	if res.ExitCode != 1 || res.Stdout != "" {
+		t.Fatalf("exit %d, stdout %q; want 1 and nothing\nstderr: %s", res.ExitCode, res.Stdout, res.Stderr)
 	}
 	want := `assume: the mfa_process command for profile "hang" did not finish within 1s and was stopped; run it yourself to see why, or allow more time with ASSUME_PROCESS_TIMEOUT (e.g. ASSUME_PROCESS_TIMEOUT=2s).` + "\n"
-	if stderr.String() != want {
-		t.Fatalf("stderr = %q\nwant     %q", stderr.String(), want)
+	if res.Stderr != want {
+		t.Fatalf("stderr = %q\nwant     %q", res.Stderr, want)
 	}
-	requireProcessesGone(t, readPids(t, pidFile))
+	testkit.RequireProcessesGone(t, readPids(t, pidFile))
 }
 
 func TestBadDeadlineVariableIsAUsageError(t *testing.T) {
 	bin := requireAssume(t)
 	_, env := bareSandbox(t, "[profile p]\n", "[p]\naws_access_key_id = AKIABADTIMEOUT000001\naws_secret_access_key = s\n", "ASSUME_TIMEOUT=soon")
-	cmd := exec.CommandContext(ctxFor(t, time.Minute), bin, "p", "--format", "bash")
-	cmd.Env = env
-	inOwnSession(cmd)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 2 || stdout.Len() != 0 {
-		t.Fatalf("exit: %v, stdout %q; want 2 and nothing", err, stdout.String())
+	res := runBare(t, time.Minute, env, bin, "p", "--format", "bash")
+	if res.ExitCode != 2 || res.Stdout != "" {
+		t.Fatalf("exit %d, stdout %q; want 2 and nothing", res.ExitCode, res.Stdout)
 	}
-	if want := "assume: ASSUME_TIMEOUT=\"soon\" is not a positive duration: use forms like 30s, 2m or 45.\n"; stderr.String() != want {
-		t.Fatalf("stderr = %q\nwant     %q", stderr.String(), want)
+	if want := "assume: ASSUME_TIMEOUT=\"soon\" is not a positive duration: use forms like 30s, 2m or 45.\n"; res.Stderr != want {
+		t.Fatalf("stderr = %q\nwant     %q", res.Stderr, want)
 	}
 }
 
@@ -235,5 +187,5 @@ func TestSIGTERMWhileMFAProcessHangsLeavesNoProcess(t *testing.T) {
 	if stdout.Len() != 0 {
 		t.Errorf("stdout = %q", stdout.String())
 	}
-	requireProcessesGone(t, pids)
+	testkit.RequireProcessesGone(t, pids)
 }

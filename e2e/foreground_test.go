@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // A command assume runs in a process group of its own (here a
@@ -15,13 +17,13 @@ import (
 func TestProcessThatPromptsOnTheTerminal(t *testing.T) {
 	p := startPicker(t, "bash")
 	script := filepath.Join(p.dir, "ask.sh")
-	write(t, script, "#!/bin/sh\nprintf 'unlock word: ' >/dev/tty\nread word </dev/tty\n"+
+	testkit.WriteFile(t, script, "#!/bin/sh\nprintf 'unlock word: ' >/dev/tty\nread word </dev/tty\n"+
 		"[ \"$word\" = open ] || exit 9\n"+
 		"printf '{\"Version\": 1, \"AccessKeyId\": \"AKIAFOREGROUND000001\", \"SecretAccessKey\": \"fg-secret\"}'\n")
 	if err := os.Chmod(script, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	write(t, filepath.Join(p.dir, "config"), "[profile vault]\ncredential_process = "+script+"\n")
+	testkit.WriteFile(t, filepath.Join(p.dir, "config"), "[profile vault]\ncredential_process = "+script+"\n")
 
 	p.keys(true, "assume vault")
 	p.keys(false, "Enter")

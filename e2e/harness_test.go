@@ -4,13 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base32"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,10 +17,10 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/assume-cli/assume/internal/testkit"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
@@ -183,24 +178,8 @@ func (r *iamRole) assumedRoleARN(sessionName string) string {
 	return fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/%s", r.AccountID, r.Name, sessionName)
 }
 
-// ---------------------------------------------------------------------------------------------
-// TOTP (RFC 6238 with the defaults every virtual MFA app uses: HMAC-SHA1, 30 s, 6 digits)
-
-func totp(base32Seed string, at time.Time) (string, error) {
-	seed := strings.ToUpper(strings.TrimRight(strings.TrimSpace(base32Seed), "="))
-	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(seed)
-	if err != nil {
-		return "", fmt.Errorf("TOTP seed is not Base32: %w", err)
-	}
-	var counter [8]byte
-	binary.BigEndian.PutUint64(counter[:], uint64(at.Unix()/30))
-	mac := hmac.New(sha1.New, key)
-	mac.Write(counter[:])
-	sum := mac.Sum(nil)
-	offset := sum[len(sum)-1] & 0x0f
-	value := binary.BigEndian.Uint32(sum[offset:offset+4]) & 0x7fffffff
-	return fmt.Sprintf("%06d", value%1_000_000), nil
-}
+// totp is the device's code at a moment (see testkit.TOTP).
+func totp(base32Seed string, at time.Time) (string, error) { return testkit.TOTP(base32Seed, at) }
 
 // ---------------------------------------------------------------------------------------------
 // The moto recorder: what assume really sent
@@ -453,8 +432,8 @@ func newSandbox(t testing.TB) *sandbox {
 		}
 	}
 	path := os.Getenv("PATH")
-	if suite.binDir != "" {
-		path = suite.binDir + string(os.PathListSeparator) + path
+	if suite.bin.Dir != "" {
+		path = suite.bin.Dir + string(os.PathListSeparator) + path
 	}
 	// Nothing of the developer's own AWS set-up leaks in: only these variables are passed on.
 	s.env = map[string]string{
@@ -485,12 +464,8 @@ func newSandbox(t testing.TB) *sandbox {
 // writeFiles writes the sandbox's AWS config and credentials files.
 func (s *sandbox) writeFiles(t testing.TB, config, credentials string) {
 	t.Helper()
-	if err := os.WriteFile(s.configFile, []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(s.credsFile, []byte(credentials), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	// configFile and credsFile are the kit's names in one folder.
+	testkit.WriteAWSFiles(t, filepath.Dir(s.configFile), config, credentials)
 }
 
 // environ is the sandbox environment with overrides; an override with an empty value removes
@@ -560,38 +535,24 @@ func (r result) String() string {
 // as in CI: a prompt on /dev/tty must fail instead of waiting.
 func (s *sandbox) run(t testing.TB, env map[string]string, name string, args ...string) result {
 	t.Helper()
-	cmd := exec.CommandContext(ctxFor(t, 2*time.Minute), name, args...)
+	return s.runCmd(t, exec.CommandContext(ctxFor(t, 2*time.Minute), name, args...), env)
+}
+
+// runCmd runs cmd in the sandbox, detached from any terminal (testkit.Run).
+func (s *sandbox) runCmd(t testing.TB, cmd *exec.Cmd, env map[string]string) result {
+	t.Helper()
 	cmd.Dir = s.dir
 	cmd.Env = s.environ(env)
-	cmd.Stdin = nil
-	inOwnSession(cmd)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	r := result{stdout: stdout.String(), stderr: stderr.String()}
-	var exitErr *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exitErr):
-		r.exitCode = exitErr.ExitCode()
-	default:
-		t.Fatalf("run %s: %v", name, err)
+	r, err := testkit.Run(cmd)
+	if err != nil {
+		t.Fatalf("run %s: %v", cmd.Path, err)
 	}
-	return r
+	return result{stdout: r.Stdout, stderr: r.Stderr, exitCode: r.ExitCode}
 }
 
 // inOwnSession starts cmd in a new session, with no controlling terminal, so that a prompt on
-// /dev/tty fails instead of waiting. On timeout the whole session's process group is stopped
-// with SIGTERM (so scripts run their traps), and killed 10 s later.
-func inOwnSession(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	stopWithTestBinary(cmd.SysProcAttr)
-	cmd.Cancel = func() error {
-		return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-	}
-	cmd.WaitDelay = 10 * time.Second
-}
+// /dev/tty fails instead of waiting (see testkit.Detach).
+func inOwnSession(cmd *exec.Cmd) { testkit.Detach(cmd) }
 
 // assume runs the binary directly.
 func (s *sandbox) assume(t testing.TB, env map[string]string, args ...string) result {
@@ -603,16 +564,9 @@ func (s *sandbox) assume(t testing.TB, env map[string]string, args ...string) re
 func shellCommand(t testing.TB, shell string) []string {
 	t.Helper()
 	path := requireTool(t, shell)
-	switch shell {
-	case "bash":
-		return []string{path, "--noprofile", "--norc", "-c"}
-	case "zsh":
-		return []string{path, "-f", "-c"}
-	case "fish":
-		return []string{path, "--no-config", "-c"}
-	}
-	t.Fatalf("unknown shell %q", shell)
-	return nil
+	argv := testkit.CleanShell(shell, "-c")
+	argv[0] = path
+	return argv
 }
 
 // shellRun is the outcome of a script run by shellWithProbe.

@@ -14,17 +14,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // suite is what TestMain prepares once for every test.
 var suite struct {
-	ci bool
-
 	workDir string // temp folder for the whole run
 
-	assumeBin string // path of the built binary, in binDir
-	binDir    string
-	buildErr  error // why the binary could not be built
+	bin testkit.Binary // assume, built once
 
 	moto    *emulator
 	motoErr error // why moto_server is not running
@@ -35,8 +33,6 @@ func TestMain(m *testing.M) {
 }
 
 func runMain(m *testing.M) int {
-	suite.ci = os.Getenv("CI") == "true" || os.Getenv("CI") == "1"
-
 	dir, err := os.MkdirTemp("", "assume-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
@@ -45,8 +41,7 @@ func runMain(m *testing.M) int {
 	suite.workDir = dir
 	defer os.RemoveAll(dir)
 
-	suite.binDir = filepath.Join(dir, "bin")
-	suite.assumeBin, suite.buildErr = buildAssume(suite.binDir)
+	suite.bin = testkit.BuildAssume(filepath.Join(dir, "bin"))
 
 	if _, err := exec.LookPath("moto_server"); err != nil {
 		suite.motoErr = errors.New("moto_server is not installed (pip package moto[server])")
@@ -67,29 +62,6 @@ func runMain(m *testing.M) int {
 		}
 	}
 	return code
-}
-
-// buildAssume builds ../cmd/assume into binDir once for the whole run. ASSUME_E2E_BIN names a
-// binary to test instead (a release build, say).
-func buildAssume(binDir string) (string, error) {
-	if err := os.MkdirAll(binDir, 0o755); err != nil {
-		return "", err
-	}
-	bin := filepath.Join(binDir, "assume")
-	if given := os.Getenv("ASSUME_E2E_BIN"); given != "" {
-		abs, err := filepath.Abs(given)
-		if err != nil {
-			return "", err
-		}
-		// The shells find it by name, so it sits in binDir under the name users type.
-		return bin, os.Symlink(abs, bin)
-	}
-	cmd := exec.Command("go", "build", "-o", bin, "../cmd/assume")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build ../cmd/assume: %v\n%s", err, out)
-	}
-	return bin, nil
 }
 
 // emulator is a moto_server process on 127.0.0.1.
@@ -142,10 +114,7 @@ func startEmulatorOnce(dir string, attempt int) (*emulator, error) {
 	// The recorder writes to a file named by this variable (default: moto_recording in the
 	// working directory).
 	e.cmd.Env = append(os.Environ(), "MOTO_RECORDER_FILEPATH="+e.recordingPath)
-	// Its own process group, so that a developer's Ctrl-C reaches only the test binary, which
-	// then stops it.
-	e.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	stopWithTestBinary(e.cmd.SysProcAttr)
+	testkit.OwnProcessGroup(e.cmd)
 	if err := e.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start moto_server: %w", err)
 	}
@@ -224,23 +193,17 @@ func tail(s string, n int) string {
 	return "…" + s[len(s)-n:]
 }
 
-// requireTool returns the path of a program the test needs. Missing, it skips the test, or
+// requireTool returns the path of a program the test needs; missing, it skips the test, or
 // fails it in CI where every tool must be present.
 func requireTool(t testing.TB, name string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		missing(t, fmt.Sprintf("%s is not installed (run scripts/install-deps.sh)", name))
-	}
-	return path
+	return testkit.RequireTool(t, name)
 }
 
+// missing skips the test, or fails it in CI, for the reason given.
 func missing(t testing.TB, reason string) {
 	t.Helper()
-	if suite.ci {
-		t.Fatalf("CI requires it: %s", reason)
-	}
-	t.Skip(reason)
+	testkit.Missing(t, reason)
 }
 
 // requireEmulator returns the running moto_server, or skips/fails as requireTool does.
@@ -256,10 +219,7 @@ func requireEmulator(t testing.TB) *emulator {
 // under test, so its absence is never a reason to skip.
 func requireAssume(t testing.TB) string {
 	t.Helper()
-	if suite.buildErr != nil {
-		t.Fatalf("the assume binary could not be built: %v", suite.buildErr)
-	}
-	return suite.assumeBin
+	return suite.bin.Require(t)
 }
 
 // ctxFor bounds every command a test runs, so that an unexpected prompt cannot hang the suite.

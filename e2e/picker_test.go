@@ -3,11 +3,12 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // The picker is what a person sees after typing `assume` alone: these tests drive it in a real
@@ -22,18 +23,22 @@ var pickerProfiles = []struct{ name, key, region string }{
 
 // pickerTerm is one shell running in its own tmux server, with the wrapper loaded.
 type pickerTerm struct {
-	t      *testing.T
-	tmux   string
-	socket string
-	dir    string
+	t    *testing.T
+	term *testkit.Tmux
+	dir  string
+}
+
+// pickerRC makes each shell's prompt "ready> " and loads assume's integration.
+var pickerRC = map[string]string{
+	"bash": "PS1='ready> '\neval \"$(assume --init bash)\"\n",
+	"zsh":  "PROMPT='ready> '\neval \"$(assume --init zsh)\"\n",
+	"fish": "function fish_prompt; echo -n 'ready> '; end; assume --init fish | source\n",
 }
 
 // startPicker starts shell in tmux with assume's integration sourced, the binary first on PATH
 // and a private AWS configuration, and waits for its prompt.
 func startPicker(t *testing.T, shell string) *pickerTerm {
 	t.Helper()
-	tmux := requireTool(t, "tmux")
-	shellPath := requireTool(t, shell)
 	bin := requireAssume(t)
 
 	dir := t.TempDir()
@@ -42,11 +47,7 @@ func startPicker(t *testing.T, shell string) *pickerTerm {
 		fmt.Fprintf(&config, "[profile %s]\nregion = %s\n\n", p.name, p.region)
 		fmt.Fprintf(&credentials, "[%s]\naws_access_key_id = %s\naws_secret_access_key = secret-of-%s\n\n", p.name, p.key, p.name)
 	}
-	for name, content := range map[string]string{"config": config.String(), "credentials": credentials.String()} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	files := testkit.WriteAWSFiles(t, dir, config.String(), credentials.String())
 	home := filepath.Join(dir, "home")
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		t.Fatal(err)
@@ -56,95 +57,46 @@ func startPicker(t *testing.T, shell string) *pickerTerm {
 	env := []string{
 		"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"HOME=" + home,
+		"ZDOTDIR=" + home,
 		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"),
 		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
 		"XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
-		"AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"),
+		"AWS_CONFIG_FILE=" + files.Config,
+		"AWS_SHARED_CREDENTIALS_FILE=" + files.Credentials,
 		"AWS_EC2_METADATA_DISABLED=true",
 		"LANG=C.UTF-8",
 		"TERM=screen", // what tmux emulates by default
 	}
-	var argv []string
-	switch shell {
-	case "bash":
-		rc := filepath.Join(dir, "bashrc")
-		write(t, rc, "PS1='ready> '\neval \"$(assume --init bash)\"\n")
-		argv = []string{shellPath, "--noprofile", "--rcfile", rc, "-i"}
-	case "zsh":
-		write(t, filepath.Join(home, ".zshrc"), "PROMPT='ready> '\neval \"$(assume --init zsh)\"\n")
-		env = append(env, "ZDOTDIR="+home)
-		argv = []string{shellPath, "-i"}
-	case "fish":
-		argv = []string{shellPath, "--no-config", "-i", "-C",
-			"function fish_prompt; echo -n 'ready> '; end; assume --init fish | source"}
-	default:
+	rc, ok := pickerRC[shell]
+	if !ok {
 		t.Fatalf("no start-up recipe for %s", shell)
 	}
-
-	p := &pickerTerm{t: t, tmux: tmux, socket: filepath.Join(dir, "tmux.sock"), dir: dir}
-	// A private server (-S) with no configuration (-f /dev/null); the command line is handed to
-	// tmux as one shell-quoted string.
-	args := append([]string{"-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "30", "-s", "picker", "env", "-i"}, env...)
-	args = append(args, argv...)
-	cmd := exec.Command(tmux, append([]string{"-S", p.socket}, args...)...)
-	cmd.Env = env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("tmux new-session: %v\n%s", err, out)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("terminal at the end:\n%s", p.screen())
-		}
-		_ = exec.Command(tmux, "-S", p.socket, "kill-server").Run()
-	})
+	argv := testkit.InteractiveShell(t, shell, home, rc)
+	p := &pickerTerm{t: t, dir: dir, term: testkit.StartTmux(t, testkit.TmuxOptions{
+		Dir: dir, Name: "picker", Width: 120, Height: 30, Env: env, Argv: argv,
+	})}
 	// capture-pane drops trailing blanks: the prompt shows as "ready>".
 	p.waitFor("the shell's prompt", func(s string) bool { return strings.Contains(s, "ready>") })
 	return p
 }
 
-func write(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // keys sends tmux key names (Enter, C-c) or, with literal, text typed as is.
 func (p *pickerTerm) keys(literal bool, keys ...string) {
 	p.t.Helper()
-	args := []string{"-S", p.socket, "send-keys", "-t", "picker"}
 	if literal {
-		args = append(args, "-l")
+		p.term.Type(strings.Join(keys, ""))
+		return
 	}
-	if out, err := exec.Command(p.tmux, append(args, keys...)...).CombinedOutput(); err != nil {
-		p.t.Fatalf("tmux send-keys %q: %v\n%s", keys, err, out)
-	}
+	p.term.Keys(keys...)
 }
 
-func (p *pickerTerm) screen() string {
-	out, err := exec.Command(p.tmux, "-S", p.socket, "capture-pane", "-p", "-t", "picker").Output()
-	if err != nil {
-		return fmt.Sprintf("(capture-pane failed: %v)", err)
-	}
-	return string(out)
-}
+func (p *pickerTerm) screen() string { return p.term.Screen() }
 
 // waitFor polls the screen until ok; a program that never draws fails the test after a while
 // (the bound only keeps a hung prompt from stalling the suite; nothing here measures time).
 func (p *pickerTerm) waitFor(what string, ok func(screen string) bool) string {
 	p.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		s := p.screen()
-		if ok(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("waited in vain for %s; the screen shows:\n%s", what, s)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return p.term.WaitFor(what, 20*time.Second, p.screen, ok)
 }
 
 // shellState makes the shell write its status and assume's variables to a file, and returns them.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // quickStart is what README.md's "Quick start" tells a new user to type, read from the README
@@ -129,15 +131,15 @@ func TestReadmeQuickStart(t *testing.T) {
 			if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
 				t.Fatal(err)
 			}
-			write(t, filepath.Join(home, ".aws", "credentials"), fmt.Sprintf("[alice]\naws_access_key_id = %s\naws_secret_access_key = %s\n", u.AccessKeyID, u.SecretAccessKey))
-			write(t, filepath.Join(home, ".aws", "config"), fmt.Sprintf("[profile alice]\nregion = %s\nmfa_serial = %s\n\n[profile %s]\nrole_arn = %s\nsource_profile = alice\nmfa_serial = %s\nregion = %s\n", region, u.MFASerial, profile, role.ARN, u.MFASerial, region))
+			testkit.WriteFile(t, filepath.Join(home, ".aws", "credentials"), fmt.Sprintf("[alice]\naws_access_key_id = %s\naws_secret_access_key = %s\n", u.AccessKeyID, u.SecretAccessKey))
+			testkit.WriteFile(t, filepath.Join(home, ".aws", "config"), fmt.Sprintf("[profile alice]\nregion = %s\nmfa_serial = %s\n\n[profile %s]\nrole_arn = %s\nsource_profile = alice\nmfa_serial = %s\nregion = %s\n", region, u.MFASerial, profile, role.ARN, u.MFASerial, region))
 
 			// 2. The line in the start-up file, then a new terminal that reads it.
 			rc := strings.ReplaceAll(q.rcFile[shell], "~", home)
 			if err := os.MkdirAll(filepath.Dir(rc), 0o700); err != nil {
 				t.Fatal(err)
 			}
-			write(t, rc, prompt[shell]+"\n"+q.rcLine[shell]+"\n")
+			testkit.WriteFile(t, rc, prompt[shell]+"\n"+q.rcLine[shell]+"\n")
 			path, _ := exec.LookPath(shellPath(shell))
 			tm = startTerminal(t, env, []string{path, "-i"})
 			tm.waitForText("ready>", 1, time.Minute)

@@ -1,23 +1,17 @@
 package e2e
 
 import (
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // buildSDKClient builds testdata/sdkclient, a program on the AWS SDK for Go's default chain.
 func buildSDKClient(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "sdkclient")
-	cmd := exec.CommandContext(ctxFor(t, 2*time.Minute), "go", "build", "-o", bin, "./testdata/sdkclient")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./testdata/sdkclient: %v\n%s", err, out)
-	}
-	return bin
+	return testkit.BuildProgram(t, "./testdata/sdkclient", t.TempDir(), "sdkclient")
 }
 
 // TestServerRenewsForTheCommand: `assume e2e-role --server -- COMMAND` with the AWS CLI and an SDK

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -10,10 +8,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/assume-cli/assume/internal/testkit"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
@@ -25,23 +23,8 @@ import (
 func (s *sandbox) runWithStdin(t *testing.T, env map[string]string, stdin string, args ...string) result {
 	t.Helper()
 	cmd := exec.CommandContext(ctxFor(t, 3*time.Minute), requireAssume(t), args...)
-	cmd.Dir = s.dir
-	cmd.Env = s.environ(env)
 	cmd.Stdin = strings.NewReader(stdin)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no terminal: prompts must not be tried
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	r := result{stdout: stdout.String(), stderr: stderr.String()}
-	var exitErr *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exitErr):
-		r.exitCode = exitErr.ExitCode()
-	default:
-		t.Fatalf("run assume: %v", err)
-	}
-	return r
+	return s.runCmd(t, cmd, env)
 }
 
 // iamCall is one recorded IAM request.
@@ -318,61 +301,42 @@ func lastLine(s string) string {
 	return l[len(l)-1] + "\n"
 }
 
-// tmuxSession is assume running in a real terminal that a test types into.
+// tmuxSession is assume running in a real terminal that a test types into: sessions of one
+// tmux server (testkit.Tmux), started by start.
 type tmuxSession struct {
 	t      *testing.T
 	tmux   string
 	socket string
 	env    []string
-	target string // the tmux session being typed into
-}
-
-func (s *tmuxSession) cmd(args ...string) string {
-	s.t.Helper()
-	cmd := exec.Command(s.tmux, append([]string{"-S", s.socket, "-f", "/dev/null"}, args...)...)
-	cmd.Env = s.env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		s.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
+	term   *testkit.Tmux
 }
 
 // screen is the whole pane, history included, wrapped lines joined.
-func (s *tmuxSession) screen() string {
-	return s.cmd("capture-pane", "-p", "-J", "-S", "-", "-t", s.target)
-}
+func (s *tmuxSession) screen() string { return s.term.History() }
 
 // waitFor waits until the screen shows want, and returns the screen.
 func (s *tmuxSession) waitFor(want string) string {
 	s.t.Helper()
-	deadline := time.Now().Add(45 * time.Second)
-	for {
-		screen := s.screen()
-		if strings.Contains(screen, want) {
-			return screen
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("the terminal never showed %q; it shows:\n%s", want, screen)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	return s.term.WaitFor(fmt.Sprintf("%q", want), 45*time.Second, s.screen, func(screen string) bool {
+		return strings.Contains(screen, want)
+	})
 }
 
 // start runs script in a new tmux session (starting the server on first use) and types into it from now on.
 func (s *tmuxSession) start(name, script string) {
 	s.t.Helper()
-	s.cmd("new-session", "-d", "-s", name, "-x", "160", "-y", "50", "sh", "-c", script)
-	s.target = name
+	argv := []string{"sh", "-c", script}
+	if s.term == nil {
+		s.term = testkit.StartTmux(s.t, testkit.TmuxOptions{Dir: filepath.Dir(s.socket), Name: name, Width: 160, Height: 50, Env: s.env, Argv: argv, Poll: 100 * time.Millisecond})
+		return
+	}
+	s.term.NewSession(name, 160, 50, argv...)
 }
 
 // typeLine types text (literally, not as key names) and Enter.
 func (s *tmuxSession) typeLine(text string) {
 	s.t.Helper()
-	if text != "" {
-		s.cmd("send-keys", "-t", s.target, "-l", text)
-	}
-	s.cmd("send-keys", "-t", s.target, "Enter")
+	s.term.TypeLine(text)
 }
 
 var groupedSeed = regexp.MustCompile(`(?m)^\s+((?:[A-Z2-7]{4} )+[A-Z2-7]{1,4})\s*$`)

@@ -1,13 +1,12 @@
 package shell_test
 
 import (
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/assume-cli/assume/internal/testkit"
 	"github.com/assume-cli/assume/shell/shelltest"
 )
 
@@ -19,10 +18,7 @@ import (
 func TestServerAsksOnceOnTheTerminal(t *testing.T) {
 	shelltest.RequireTool(t, "bash")
 	e := newRefreshEnv(t)
-	poll := filepath.Join(e.Dir, "credpoll")
-	if out, err := exec.Command("go", "build", "-o", poll, "./testdata/credpoll").CombinedOutput(); err != nil {
-		t.Fatalf("go build ./testdata/credpoll: %v\n%s", err, out)
-	}
+	poll := testkit.BuildProgram(t, "./testdata/credpoll", e.Dir, "credpoll")
 	term := e.StartTerminal(t, interactive["bash"]...)
 	term.Type("PS1='READY> '; echo started")
 	term.Keys("Enter")

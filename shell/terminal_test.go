@@ -5,14 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assume-cli/assume/internal/testkit"
 	"github.com/assume-cli/assume/shell/shelltest"
 )
 
 // interactive is how each shell starts interactively, without any rc file.
 var interactive = map[string][]string{
-	"bash": {"bash", "--norc", "--noprofile", "-i"},
-	"zsh":  {"zsh", "-f", "-i"},
-	"fish": {"fish", "--no-config", "-i"},
+	"bash": testkit.CleanShell("bash", "-i"),
+	"zsh":  testkit.CleanShell("zsh", "-i"),
+	"fish": testkit.CleanShell("fish", "-i"),
 }
 
 // setPrompt makes each shell's prompt "READY> ", to tell when it waits for a command.

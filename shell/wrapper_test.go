@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assume-cli/assume/internal/testkit"
 	"github.com/assume-cli/assume/shell/shelltest"
 )
 
@@ -45,7 +46,7 @@ func posixSet(name, value string) string { return "export " + name + "='" + valu
 var dialects = []dialect{
 	{
 		name:     "bash",
-		argv:     func(s string) []string { return []string{"bash", "--norc", "--noprofile", "-c", s} },
+		argv:     func(s string) []string { return testkit.CleanShell("bash", "-c", s) },
 		loadFile: `source "$ASSUME_INIT"`,
 		loadEval: `eval "$(assume --init bash)"`,
 		options:  "set -euo pipefail",
@@ -55,7 +56,7 @@ var dialects = []dialect{
 	},
 	{
 		name:     "zsh",
-		argv:     func(s string) []string { return []string{"zsh", "-f", "-c", s} },
+		argv:     func(s string) []string { return testkit.CleanShell("zsh", "-c", s) },
 		loadFile: `source "$ASSUME_INIT"`,
 		loadEval: `eval "$(assume --init zsh)"`,
 		options:  "setopt nounset ksh_arrays err_exit pipe_fail warn_create_global sh_word_split",
@@ -65,7 +66,7 @@ var dialects = []dialect{
 	},
 	{
 		name:     "fish",
-		argv:     func(s string) []string { return []string{"fish", "--no-config", "-c", s} },
+		argv:     func(s string) []string { return testkit.CleanShell("fish", "-c", s) },
 		loadFile: `source "$ASSUME_INIT"`,
 		loadEval: `assume --init fish | source`,
 		set:      func(name, value string) string { return "set -gx " + name + " '" + value + "'" },

@@ -1,46 +1,20 @@
 package atomicfile
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
-// otherUser creates a system user for the test and removes it at the end. Outside CI a non-root run skips; in CI
-// the test must run, so there it fails instead.
+// otherUser creates a system user for the test and removes it at the end (testkit.OtherUser).
 func otherUser(t *testing.T) (name string, uid, gid int) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatal("this test needs root in CI (it creates a user with useradd)")
-		}
-		t.Skip("run as root to test files owned by another user (the test creates one with useradd)")
-	}
-	name = fmt.Sprintf("assume-t%d", os.Getpid()%100000)
-	if out, err := exec.Command("useradd", "--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", name).CombinedOutput(); err != nil {
-		t.Fatalf("useradd: %v: %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("userdel", name).CombinedOutput(); err != nil {
-			t.Errorf("userdel %s: %v: %s", name, err, out)
-		}
-	})
-	out, err := exec.Command("id", "-u", name).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	uid, _ = strconv.Atoi(string(out[:len(out)-1]))
-	out, err = exec.Command("id", "-g", name).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	gid, _ = strconv.Atoi(string(out[:len(out)-1]))
-	return name, uid, gid
+	return testkit.OtherUser(t, "test files owned by another user")
 }
 
 func owner(t *testing.T, path string) (uid, gid int) {

@@ -7,60 +7,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
-
-// pidsOf reads the process IDs a test command wrote, one a line.
-func pidsOf(t *testing.T, file string) []int {
-	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("the command wrote no process IDs: %v", err)
-	}
-	var pids []int
-	for _, f := range strings.Fields(string(b)) {
-		pid, err := strconv.Atoi(f)
-		if err != nil {
-			t.Fatalf("bad pid %q", f)
-		}
-		pids = append(pids, pid)
-	}
-	return pids
-}
-
-// gone reports whether pid no longer runs: absent, or a zombie waiting for
-// init to reap it (a container's init may be slow to).
-func gone(pid int) bool {
-	if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
-		return true
-	}
-	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return os.IsNotExist(err)
-	}
-	// pid (comm) STATE ...: the state follows the last ')'.
-	s := string(stat)
-	rest := s[strings.LastIndexByte(s, ')')+1:]
-	return strings.HasPrefix(strings.TrimSpace(rest), "Z")
-}
-
-// requireGone fails unless every pid has ended; a killed process needs a
-// moment to be reaped, so it is polled rather than timed.
-func requireGone(t *testing.T, pids []int) {
-	t.Helper()
-	for _, pid := range pids {
-		for i := 0; !gone(pid); i++ {
-			if i == 500 {
-				t.Fatalf("process %d is still running", pid)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-}
 
 // hanging is a command that starts a sleeping grandchild in the background,
 // writes both IDs, says it is ready, and then never ends by itself.
@@ -86,11 +38,11 @@ func TestDeadlineKillsTheWholeGroup(t *testing.T) {
 	if strings.Contains(msg, "\n") {
 		t.Errorf("error %q is not one line", msg)
 	}
-	pids := pidsOf(t, pidFile)
+	pids := testkit.ReadPIDs(t, pidFile)
 	if len(pids) != 2 {
 		t.Fatalf("pids = %v", pids)
 	}
-	requireGone(t, pids)
+	testkit.RequireProcessesGone(t, pids)
 }
 
 // A command that ends leaves nothing behind: its background grandchild,
@@ -104,7 +56,7 @@ func TestExitKillsWhatTheCommandLeftBehind(t *testing.T) {
 	if err != nil || strings.TrimSpace(string(out)) != "123456" {
 		t.Fatalf("out = %q, err = %v", out, err)
 	}
-	requireGone(t, pidsOf(t, pidFile))
+	testkit.RequireProcessesGone(t, testkit.ReadPIDs(t, pidFile))
 }
 
 func TestOutputIsCapped(t *testing.T) {
@@ -120,7 +72,7 @@ func TestOutputIsCapped(t *testing.T) {
 	if want := "the test command printed more than 65536 bytes on stdout and was stopped"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not say %q", err, want)
 	}
-	requireGone(t, pidsOf(t, pidFile))
+	testkit.RequireProcessesGone(t, testkit.ReadPIDs(t, pidFile))
 }
 
 func TestOutputAtTheCapIsRead(t *testing.T) {
@@ -150,7 +102,7 @@ func TestCancelledContextKillsTheGroup(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Reason != Stopped {
 		t.Fatalf("err = %v, want stopped", err)
 	}
-	requireGone(t, pidsOf(t, pidFile))
+	testkit.RequireProcessesGone(t, testkit.ReadPIDs(t, pidFile))
 }
 
 func TestExitStatus(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/assume-cli/assume/internal/iostreams"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // The in-process parts of a run, at 5 and 5,000 profiles. scripts/bench.sh times whole runs
@@ -63,8 +64,7 @@ func benchEnv(b *testing.B, n int) (benchConfig, string) {
 	b.Helper()
 	c := newBenchConfig(n)
 	dir := b.TempDir()
-	writeFile(b, filepath.Join(dir, "config"), c.config)
-	writeFile(b, filepath.Join(dir, "credentials"), c.credentials)
+	testkit.WriteAWSFiles(b, dir, c.config, c.credentials)
 	return c, dir
 }
 

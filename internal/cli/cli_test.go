@@ -11,7 +11,7 @@ import (
 	"github.com/assume-cli/assume/internal/cli"
 	"github.com/assume-cli/assume/internal/fakests"
 	"github.com/assume-cli/assume/internal/iostreams"
-	"github.com/assume-cli/assume/internal/prompt"
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 const (
@@ -76,7 +76,7 @@ type harness struct {
 	sts      *fakests.Server
 	dir      string
 	streams  *iostreams.TestStreams
-	prompter *prompt.Scripted
+	prompter *testkit.Prompter
 	// env is the environment assume sees, through Deps: the process's is never changed, so
 	// tests run in parallel.
 	env map[string]string
@@ -85,20 +85,16 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "config"), configFile)
-	write(t, filepath.Join(dir, "credentials"), credentialsFile)
+	files := testkit.WriteAWSFiles(t, dir, configFile, credentialsFile)
 	s := fakests.New(
 		[]fakests.User{{Name: "alice", AccessKeyID: userKey, SecretAccessKey: userSecret, MFASerial: serial, Code: "123456"}},
 		[]fakests.Role{{ARN: roleARN, RequireMFA: true, MaxDuration: 4 * time.Hour}},
 	)
 	t.Cleanup(s.Close)
-	env := map[string]string{
-		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_ENDPOINT_URL_STS":        s.URL,
-		"PATH":                        os.Getenv("PATH"),
-	}
-	return &harness{t: t, sts: s, dir: dir, streams: iostreams.Test(), prompter: &prompt.Scripted{}, env: env}
+	env := files.Env()
+	env["AWS_ENDPOINT_URL_STS"] = s.URL
+	env["PATH"] = os.Getenv("PATH")
+	return &harness{t: t, sts: s, dir: dir, streams: iostreams.Test(), prompter: &testkit.Prompter{}, env: env}
 }
 
 // environ is h.env as NAME=value entries.
@@ -112,9 +108,7 @@ func (h *harness) environ() []string {
 
 func write(t *testing.T, path, content string) {
 	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, path, content)
 }
 
 // run parses args like main does and runs them; it returns the exit code.
@@ -246,7 +240,7 @@ func TestMFAUserWithCodeFlag(t *testing.T) {
 func TestPromptNamesProfileAndDevice(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.prompter.Answers = []string{"12", "123456"}
+	h.prompter.Answers = testkit.Replies("12", "123456")
 	if code := h.run("prod", "--format", "bash"); code != 0 {
 		t.Fatalf("exit %d: %s", code, h.stderr())
 	}
@@ -422,7 +416,7 @@ func TestRoleARNFlag(t *testing.T) {
 func TestPickerWhenNoProfile(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.prompter.Answers = []string{"static"}
+	h.prompter.Answers = testkit.Replies("static")
 	if code := h.run("--format", "bash"); code != 0 || !strings.Contains(h.stdout(), staticKey) {
 		t.Fatalf("exit %d stdout %q stderr %q", code, h.stdout(), h.stderr())
 	}

@@ -1,47 +1,20 @@
 package cli_test
 
 import (
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
-// otherUser creates a system user for the test and removes it at the end. Outside CI a non-root run skips; in CI
-// the test must run, so there it fails instead.
+// otherUser creates a system user for the test and removes it at the end (testkit.OtherUser).
 func otherUser(t *testing.T) (uid, gid int) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatal("this test needs root in CI (it creates a user with useradd)")
-		}
-		t.Skip("run as root to test --write-profile on a file owned by another user (the test creates one with useradd)")
-	}
-	name := fmt.Sprintf("assume-c%d", os.Getpid()%100000)
-	if out, err := exec.Command("useradd", "--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", name).CombinedOutput(); err != nil {
-		t.Fatalf("useradd: %v: %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("userdel", name).CombinedOutput(); err != nil {
-			t.Errorf("userdel %s: %v: %s", name, err, out)
-		}
-	})
-	id := func(flag string) int {
-		out, err := exec.Command("id", flag, name).Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(string(out)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	return id("-u"), id("-g")
+	_, uid, gid = testkit.OtherUser(t, "test --write-profile on a file owned by another user")
+	return uid, gid
 }
 
 // TestWriteProfileAsRootKeepsOwner is `sudo -E assume alice --write-profile s`: the user's credentials file keeps

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"fmt"
+	"github.com/assume-cli/assume/internal/testkit"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -50,8 +51,7 @@ func TestHostileConfigurations(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t)
-			write(t, filepath.Join(h.dir, "config"), c.config)
-			write(t, filepath.Join(h.dir, "credentials"), c.credentials)
+			testkit.WriteAWSFiles(t, h.dir, c.config, c.credentials)
 			code := h.run(append(c.args, "--format", "bash")...)
 			checkOutcome(t, h, code, c.wantExit, c.want)
 			for _, extra := range [][]string{{"-l"}, {"--list-profiles"}} {
@@ -163,7 +163,7 @@ func TestSecretsStayPut(t *testing.T) {
 		{"static", "--", "definitely-not-a-command"},
 		{"--format", "bash"}, // no profile, no terminal
 	}
-	h.prompter.Answers = []string{"not-a-code", "123456"}
+	h.prompter.Answers = testkit.Replies("not-a-code", "123456")
 	for _, args := range runs {
 		h.run(args...)
 		for _, s := range secrets {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/assume-cli/assume/internal/testkit"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +13,7 @@ import (
 func TestListingPickerAndExportAgreeOnKinds(t *testing.T) {
 	dir := t.TempDir()
 	proc := filepath.Join(dir, "proc.sh")
-	writeFile(t, proc, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAFROMPROCESS00001\", \"SecretAccessKey\": \"procsecret\"}'\n")
+	testkit.WriteFile(t, proc, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAFROMPROCESS00001\", \"SecretAccessKey\": \"procsecret\"}'\n")
 	if err := os.Chmod(proc, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -78,13 +79,13 @@ aws_secret_access_key = teamsecret
 		}
 	}
 
-	e.prompter.choose = "proc-config-keys"
+	e.prompter.Answers = testkit.Replies("proc-config-keys")
 	if code := e.run("--format", "bash"); code != 0 {
 		t.Fatalf("picker: exit %d, %s", code, e.stderr())
 	}
-	for i, n := range e.prompter.options {
-		if kind, _, _ := strings.Cut(e.prompter.notes[i], ","); kind != kinds[n] {
-			t.Errorf("the picker describes %s as %q, -l as %q", n, e.prompter.notes[i], kinds[n])
+	for i, n := range e.prompter.Options {
+		if kind, _, _ := strings.Cut(e.prompter.Notes[i], ","); kind != kinds[n] {
+			t.Errorf("the picker describes %s as %q, -l as %q", n, e.prompter.Notes[i], kinds[n])
 		}
 	}
 	if !strings.Contains(e.stdout(), "AKIAFROMPROCESS00001") || strings.Contains(e.stdout(), "LEFTOVER") {

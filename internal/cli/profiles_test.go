@@ -17,6 +17,7 @@ import (
 	"github.com/assume-cli/assume/internal/fakests"
 	"github.com/assume-cli/assume/internal/iostreams"
 	"github.com/assume-cli/assume/internal/session"
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // profilesEnv is a temp AWS config, credentials file and cache folder, with STS pointed at a
@@ -27,7 +28,7 @@ type profilesEnv struct {
 	cacheDir string
 	sts      *fakests.Server
 	streams  *iostreams.TestStreams
-	prompter *pickPrompter
+	prompter *testkit.Prompter
 	now      time.Time
 	env      map[string]string // what assume sees through Deps
 }
@@ -35,26 +36,15 @@ type profilesEnv struct {
 func newProfilesEnv(t *testing.T, config, credentials string) *profilesEnv {
 	t.Helper()
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "config"), config)
-	writeFile(t, filepath.Join(dir, "credentials"), credentials)
+	files := testkit.WriteAWSFiles(t, dir, config, credentials)
 	sts := fakests.New(nil, nil)
 	t.Cleanup(sts.Close)
-	env := map[string]string{
-		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_ENDPOINT_URL_STS":        sts.URL,
-	}
+	env := files.Env()
+	env["AWS_ENDPOINT_URL_STS"] = sts.URL
 	return &profilesEnv{env: env,
 		t: t, dir: dir, cacheDir: filepath.Join(dir, "cache"), sts: sts,
-		streams: iostreams.Test(), prompter: &pickPrompter{},
+		streams: iostreams.Test(), prompter: &testkit.Prompter{},
 		now: time.Date(2025, 3, 4, 12, 0, 0, 0, time.UTC),
-	}
-}
-
-func writeFile(t testing.TB, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -95,33 +85,6 @@ func (e *profilesEnv) noSTSCalls() {
 		e.t.Fatalf("%d STS calls: %+v", n, e.sts.Calls())
 	}
 }
-
-// pickPrompter records what the picker offered and picks by name.
-type pickPrompter struct {
-	choose  string
-	err     error
-	options []string
-	notes   []string
-}
-
-func (p *pickPrompter) Select(_ string, options []string, describe func(int) string) (int, error) {
-	p.options = options
-	p.notes = make([]string, len(options))
-	for i := range options {
-		p.notes[i] = describe(i)
-	}
-	if p.err != nil {
-		return 0, p.err
-	}
-	if i := slices.Index(options, p.choose); i >= 0 {
-		return i, nil
-	}
-	return 0, fmt.Errorf("%q is not offered", p.choose)
-}
-
-func (p *pickPrompter) Input(string, string) (string, error) { return "", iostreams.ErrNoTerminal }
-func (p *pickPrompter) Secret(string) (string, error)        { return "", iostreams.ErrNoTerminal }
-func (p *pickPrompter) Confirm(string, bool) (bool, error)   { return false, iostreams.ErrNoTerminal }
 
 const kindsConfig = `[default]
 region = us-east-2
@@ -340,17 +303,17 @@ func TestListTableWith5000Profiles(t *testing.T) {
 func TestPickerOffersKindAndRegionThenExports(t *testing.T) {
 	t.Parallel()
 	e := newProfilesEnv(t, kindsConfig, kindsCredentials)
-	e.prompter.choose = "static"
+	e.prompter.Answers = testkit.Replies("static")
 	if code := e.run("--format", "bash"); code != 0 {
 		t.Fatalf("exit %d: %s", code, e.stderr())
 	}
 	wantOptions := []string{"default", "alice", "prod", "prod-admin", "stage", "ci", "tool", "corp", "orphan", "regional", "static"}
-	if !slices.Equal(e.prompter.options, wantOptions) {
-		t.Fatalf("picker offered %q, want %q", e.prompter.options, wantOptions)
+	if !slices.Equal(e.prompter.Options, wantOptions) {
+		t.Fatalf("picker offered %q, want %q", e.prompter.Options, wantOptions)
 	}
 	wantNotes := []string{"static, us-east-2", "mfa-user, eu-west-1", "role, eu-central-1", "role, eu-west-1", "role", "role", "process", "sso", "invalid, ap-south-1", "none, sa-east-1", "static"}
-	if !slices.Equal(e.prompter.notes, wantNotes) {
-		t.Fatalf("picker notes %q, want %q", e.prompter.notes, wantNotes)
+	if !slices.Equal(e.prompter.Notes, wantNotes) {
+		t.Fatalf("picker notes %q, want %q", e.prompter.Notes, wantNotes)
 	}
 	// The choice proceeds as if typed: static keys exported, no STS call.
 	if !strings.Contains(e.stdout(), "export AWS_ACCESS_KEY_ID='AKIASTATIC0000000001'") ||
@@ -363,7 +326,7 @@ func TestPickerOffersKindAndRegionThenExports(t *testing.T) {
 func TestPickerWithoutTerminalIsUsageError(t *testing.T) {
 	t.Parallel()
 	e := newProfilesEnv(t, kindsConfig, kindsCredentials)
-	e.prompter.err = iostreams.ErrNoTerminal
+	e.prompter.Answers = nil // no terminal: the picker cannot ask
 	code := e.run("--format", "bash")
 	if code != ExitUsage || e.stdout() != "" {
 		t.Fatalf("exit %d, stdout %q", code, e.stdout())
@@ -380,7 +343,7 @@ func TestPickerWithNoProfiles(t *testing.T) {
 	if code != ExitFailure || e.stdout() != "" || !strings.Contains(e.stderr(), "no profiles found in") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, e.stdout(), e.stderr())
 	}
-	if e.prompter.options != nil {
+	if e.prompter.Options != nil {
 		t.Fatalf("the picker opened with no profiles")
 	}
 }

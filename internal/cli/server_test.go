@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"github.com/assume-cli/assume/internal/testkit"
 	"strings"
 	"testing"
 )
@@ -10,7 +11,7 @@ import (
 // what to run, with nothing on stdout.
 func TestNonInteractive(t *testing.T) {
 	h := newHarness(t)
-	h.prompter.Answers = []string{"654321"}
+	h.prompter.Answers = testkit.Replies("654321")
 	if code := h.run("prod", "--non-interactive", "--format", "bash"); code != 1 || h.stdout() != "" {
 		t.Fatalf("without a session: exit %d, stdout %q", code, h.stdout())
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/child"
-	"github.com/assume-cli/assume/internal/prompt"
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // The one rule, for every source of codes.
@@ -57,7 +57,7 @@ func TestFromOutput(t *testing.T) {
 }
 
 func TestAsk(t *testing.T) {
-	p := &prompt.Scripted{Answers: []string{"12345", "111 111", "222 222"}}
+	p := &testkit.Prompter{Answers: testkit.Replies("12345", "111 111", "222 222")}
 	code, err := Ask(p, "Code:", 5, func(code string) string {
 		if code == "111111" {
 			return "That code was used already"
@@ -71,7 +71,7 @@ func TestAsk(t *testing.T) {
 	if strings.Join(p.Asked, "|") != strings.Join(want, "|") {
 		t.Fatalf("asked %q, want %q", p.Asked, want)
 	}
-	if _, err := Ask(&prompt.Scripted{Answers: []string{"x", "y"}}, "Code:", 2, nil); !errors.Is(err, ErrNotACode) {
+	if _, err := Ask(&testkit.Prompter{Answers: testkit.Replies("x", "y")}, "Code:", 2, nil); !errors.Is(err, ErrNotACode) {
 		t.Fatalf("after two wrong answers err = %v, want ErrNotACode", err)
 	}
 	if _, err := Ask(nil, "Code:", 2, nil); !errors.Is(err, ErrNoTerminal) {

@@ -24,6 +24,7 @@ import (
 	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/fakests"
 	"github.com/assume-cli/assume/internal/session"
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // A pair is one config file and one credentials file ("" for none).
@@ -411,7 +412,7 @@ func sdkRoot(c *config.SharedConfig) *config.SharedConfig {
 func botocorePython(t *testing.T) string {
 	t.Helper()
 	if err := exec.Command("python3", "-c", "import botocore.session").Run(); err != nil {
-		if os.Getenv("CI") == "true" {
+		if testkit.InCI() {
 			t.Fatalf("botocore, the reference reader, is missing in CI (it comes with the AWS CLI): %v", err)
 		}
 		t.Logf("python3 cannot import botocore (%v): comparing with the SDK only", err)

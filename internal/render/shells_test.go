@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // shellRun is one way of evaluating a script in one shell.
@@ -55,24 +57,24 @@ func posixRuns(name, bin string, argv0 ...string) []shellRun {
 
 var shellRuns = []shellRun{
 	{Bash, "eval", "bash", func(script, out string) []string {
-		return []string{"--norc", "--noprofile", "-c", `eval "$(cat -- "$1")" && exec env -0 >"$2"`, "bash", script, out}
+		return testkit.CleanShell("bash", "-c", `eval "$(cat -- "$1")" && exec env -0 >"$2"`, "bash", script, out)[1:]
 	}, ""},
 	{Bash, "source", "bash", func(script, out string) []string {
-		return []string{"--norc", "--noprofile", "-c", `. "$1" && exec env -0 >"$2"`, "bash", script, out}
+		return testkit.CleanShell("bash", "-c", `. "$1" && exec env -0 >"$2"`, "bash", script, out)[1:]
 	}, ""},
 	{Zsh, "eval", "zsh", func(script, out string) []string {
-		return []string{"-f", "-c", `eval "$(cat -- "$1")" && exec env -0 >"$2"`, "zsh", script, out}
+		return testkit.CleanShell("zsh", "-c", `eval "$(cat -- "$1")" && exec env -0 >"$2"`, "zsh", script, out)[1:]
 	}, ""},
 	{Zsh, "source", "zsh", func(script, out string) []string {
-		return []string{"-f", "-c", `. "$1" && exec env -0 >"$2"`, "zsh", script, out}
+		return testkit.CleanShell("zsh", "-c", `. "$1" && exec env -0 >"$2"`, "zsh", script, out)[1:]
 	}, ""},
 	// `eval (assume …)` splits the output into lines and joins them with
 	// spaces; `assume … | source` reads it as it is.
 	{Fish, "eval", "fish", func(script, out string) []string {
-		return []string{"--no-config", "-c", `eval (cat -- $argv[1]); and exec env -0 >$argv[2]`, script, out}
+		return testkit.CleanShell("fish", "-c", `eval (cat -- $argv[1]); and exec env -0 >$argv[2]`, script, out)[1:]
 	}, ""},
 	{Fish, "source", "fish", func(script, out string) []string {
-		return []string{"--no-config", "-c", `source $argv[1]; and exec env -0 >$argv[2]`, script, out}
+		return testkit.CleanShell("fish", "-c", `source $argv[1]; and exec env -0 >$argv[2]`, script, out)[1:]
 	}, ""},
 }
 
@@ -88,14 +90,7 @@ func init() {
 // missing, except in CI, where a missing shell is a failure.
 func needShell(t testing.TB, bin string) string {
 	t.Helper()
-	path, err := exec.LookPath(bin)
-	if err != nil {
-		if ci := os.Getenv("CI"); ci == "true" || ci == "1" {
-			t.Fatalf("%s is not installed; CI must have it", bin)
-		}
-		t.Skipf("%s is not installed", bin)
-	}
-	return path
+	return testkit.RequireTool(t, bin)
 }
 
 // presetUnset are variables the child starts with; the script must remove them.

@@ -3,8 +3,8 @@ package session_test
 import (
 	"testing"
 
-	"github.com/assume-cli/assume/internal/prompt"
 	"github.com/assume-cli/assume/internal/session"
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // The one code rule (internal/mfa) holds for -m and for the prompt alike:
@@ -18,7 +18,7 @@ func TestCodesWithASpaceReachSTSAsSixDigits(t *testing.T) {
 	e.mustGet(t, "alice", nil)
 
 	e.codes.Code = ""
-	asked := &prompt.Scripted{Answers: []string{"123 456"}}
+	asked := &testkit.Prompter{Answers: testkit.Replies("123 456")}
 	e.codes.Prompter = asked
 	e.mustGet(t, "alice", func(o *session.Options) { o.Refresh = true })
 	calls := e.sts.Calls()

@@ -32,6 +32,7 @@ import (
 	"github.com/assume-cli/assume/internal/fakests"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 const (
@@ -165,10 +166,7 @@ func (e *sourcesEnv) sessionCreds(t *testing.T) aws.Credentials {
 // without any AWS variable, and returns what that bash then has in its environment.
 func evalBash(t *testing.T, profile string, c aws.Credentials, region string) map[string]string {
 	t.Helper()
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Fatalf("bash is needed: %v", err)
-	}
+	bash := testkit.RequireTool(t, "bash")
 	rc := render.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Region: region, Profile: profile}
 	if c.CanExpire {
 		rc.Expires = c.Expires.UTC()
@@ -177,7 +175,8 @@ func evalBash(t *testing.T, profile string, c aws.Credentials, region string) ma
 	if err := render.Export(&out, render.Bash, rc); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bash, "--noprofile", "--norc", "-c", `eval "$1" && env -0`, "bash", out.String())
+	argv := testkit.CleanShell("bash", "-c", `eval "$1" && env -0`, "bash", out.String())
+	cmd := exec.Command(bash, argv[1:]...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "AWS_PROFILE=left-over", "AWS_SESSION_TOKEN=left-over"}
 	env, err := cmd.Output()
 	if err != nil {

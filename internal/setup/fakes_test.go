@@ -2,11 +2,8 @@ package setup
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha1"
 	"encoding/base32"
-	"encoding/binary"
 	"fmt"
 	"strings"
 	"sync"
@@ -19,28 +16,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
-// totpAt is RFC 6238 with the parameters of every virtual MFA app (HMAC-SHA1, 30 s, 6 digits): the test's own
-// "authenticator app".
+// totpAt is the test's own "authenticator app": the code of seed at a moment (testkit.TOTP).
 func totpAt(t testing.TB, seed string, at time.Time) string {
 	t.Helper()
-	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ToUpper(strings.TrimRight(seed, "=")))
+	code, err := testkit.TOTP(seed, at)
 	if err != nil {
-		t.Fatalf("seed %q is not Base32: %v", seed, err)
+		t.Fatalf("seed %q: %v", seed, err)
 	}
-	return hotp(key, uint64(at.Unix()/30))
-}
-
-func hotp(key []byte, counter uint64) string {
-	var msg [8]byte
-	binary.BigEndian.PutUint64(msg[:], counter)
-	mac := hmac.New(sha1.New, key)
-	mac.Write(msg[:])
-	sum := mac.Sum(nil)
-	off := sum[len(sum)-1] & 0x0f
-	v := binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fffffff
-	return fmt.Sprintf("%06d", v%1_000_000)
+	return code
 }
 
 // fakeClock is a clock whose Sleep moves time forward at once, so waiting for a TOTP window costs nothing.
@@ -323,60 +310,29 @@ func (f *fakeAWS) use(serial string, codes ...string) {
 	}
 }
 
-// scriptedPrompter answers prompts in order; each answer checks the prompt's kind and wording.
-type scriptedPrompter struct {
-	t       testing.TB
-	answers []answer
-	asked   []string
-}
+// scriptedPrompter answers prompts in order; each answer checks the prompt's kind and wording
+// (testkit.Prompter with T set).
+type scriptedPrompter struct{ testkit.Prompter }
 
+// answer is a prompt's kind (input, secret, select, confirm), what its wording must contain,
+// and the reply.
 type answer struct {
-	kind     string // input, secret, select, confirm
-	contains string // the prompt must contain this
-	reply    func(message string) (string, error)
+	kind, contains string
+	reply          func(message string) (string, error)
 }
 
-func says(s string) func(string) (string, error) {
-	return func(string) (string, error) { return s, nil }
+// script is the answers for testkit.Prompter.
+func script(answers []answer) []testkit.Answer {
+	out := make([]testkit.Answer, len(answers))
+	for i, a := range answers {
+		out[i] = testkit.Answer{Kind: a.kind, Contains: a.contains, Reply: a.reply}
+	}
+	return out
 }
 
-func (p *scriptedPrompter) next(kind, message string) (string, error) {
-	p.t.Helper()
-	p.asked = append(p.asked, kind+": "+message)
-	if len(p.answers) == 0 {
-		p.t.Fatalf("unexpected %s prompt %q; asked so far:\n%s", kind, message, strings.Join(p.asked, "\n"))
-	}
-	a := p.answers[0]
-	p.answers = p.answers[1:]
-	if a.kind != kind || !strings.Contains(message, a.contains) {
-		p.t.Fatalf("prompt %s %q, want %s containing %q", kind, message, a.kind, a.contains)
-	}
-	return a.reply(message)
-}
-
-func (p *scriptedPrompter) Input(message, _ string) (string, error) { return p.next("input", message) }
-func (p *scriptedPrompter) Secret(message string) (string, error)   { return p.next("secret", message) }
-func (p *scriptedPrompter) Confirm(message string, _ bool) (bool, error) {
-	s, err := p.next("confirm", message)
-	return s == "y", err
-}
-func (p *scriptedPrompter) Select(message string, options []string, _ func(int) string) (int, error) {
-	s, err := p.next("select", message+" ["+strings.Join(options, " | ")+"]")
-	if err != nil {
-		return 0, err
-	}
-	for i, o := range options {
-		if o == s {
-			return i, nil
-		}
-	}
-	p.t.Fatalf("select: %q is not one of %q", s, options)
-	return 0, nil
-}
+func says(s string) func(string) (string, error) { return testkit.Says(s) }
 
 func (p *scriptedPrompter) done() {
-	p.t.Helper()
-	if len(p.answers) > 0 {
-		p.t.Errorf("%d prompts never came, the first: %s %q", len(p.answers), p.answers[0].kind, p.answers[0].contains)
-	}
+	p.T.Helper()
+	p.Done(p.T)
 }

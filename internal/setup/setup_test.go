@@ -15,6 +15,7 @@ import (
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/prompt"
 	"github.com/assume-cli/assume/internal/session"
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // fixture is one set-up run against the fake AWS, with real files in a temporary folder.
@@ -48,7 +49,7 @@ func newFixture(t *testing.T) *fixture {
 // interactive gives the run a terminal with these answers.
 func (f *fixture) interactive(answers ...answer) {
 	f.screen = &bytes.Buffer{}
-	f.prompter = &scriptedPrompter{t: f.t, answers: answers}
+	f.prompter = &scriptedPrompter{testkit.Prompter{T: f.t, Answers: script(answers)}}
 }
 
 // withProcess makes codes come from an mfa_process command that reads the seed file, as
@@ -483,14 +484,14 @@ func TestInteractiveRetryAfterWrongCodes(t *testing.T) {
 	f.interactive(
 		answer{"secret", "Secret access key", says(keys.SecretAccessKey)}, // not reached: the secret was given
 	)
-	f.prompter.answers = []answer{
+	f.prompter.Answers = script([]answer{
 		{"confirm", "Create", says("y")},
 		{"input", "Code shown by the app now", says("000000")},
 		{"input", "next code", says("111111")},
 		{"input", "Code shown by the app now", code(totpStep)},
 		{"input", "next code", code(totpStep)},
 		{"input", "A new code", code(totpStep)},
-	}
+	})
 	if _, err := f.run(); err != nil {
 		t.Fatalf("set-up failed: %v\nlog:\n%s", err, f.log.String())
 	}

@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 func TestDetectChooses(t *testing.T) {
@@ -36,7 +38,7 @@ func TestDetectFromParent(t *testing.T) {
 		"dash": "sh", "ksh": "sh", "mksh": "sh", "busybox": "sh"} {
 		path, err := exec.LookPath(sh)
 		if err != nil {
-			if os.Getenv("CI") == "true" {
+			if testkit.InCI() {
 				t.Fatalf("%s is not installed", sh)
 			}
 			t.Logf("skipping %s: not installed", sh)

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // There is no PowerShell on the machines the tests run on, so PowerShell text (the output
@@ -72,11 +74,7 @@ func ParsePowerShell(t testing.TB, scripts ...string) []PSParse {
 	modules := filepath.Join(repoRoot(t), ".cache", "node", "node_modules")
 	for _, pkg := range []string{"web-tree-sitter", "tree-sitter-powershell"} {
 		if _, err := os.Stat(filepath.Join(modules, pkg, "package.json")); err != nil {
-			msg := "the PowerShell parser is not installed (" + pkg + " in " + modules + "); run scripts/install-deps.sh"
-			if InCI() {
-				t.Fatal(msg)
-			}
-			t.Skip(msg)
+			testkit.Missing(t, "the PowerShell parser is not installed ("+pkg+" in "+modules+"); run scripts/install-deps.sh")
 		}
 	}
 	script := filepath.Join(t.TempDir(), "psparse.cjs")
@@ -110,18 +108,9 @@ func ParsePowerShell(t testing.TB, scripts ...string) []PSParse {
 // repoRoot is the folder holding go.mod, found from the package under test upwards.
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	dir, err := testkit.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's folder")
-		}
-		dir = parent
-	}
+	return dir
 }

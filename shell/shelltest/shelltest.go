@@ -7,7 +7,6 @@ package shelltest
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,83 +16,25 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // InCI reports whether the tests run in CI (CI=true), where a missing tool fails.
-func InCI() bool {
-	ci := os.Getenv("CI")
-	return ci == "true" || ci == "1"
-}
+func InCI() bool { return testkit.InCI() }
 
-// Binary is the assume binary built for a test run.
-type Binary struct {
-	// Dir holds the binary, named assume; it goes first on PATH.
-	Dir string
-	// Path is the binary itself.
-	Path string
-	// buildErr is why the build failed; waiting is true when cmd/assume is not there yet.
-	buildErr error
-	waiting  bool
-}
+// Binary is the assume binary built for a test run (testkit.Binary): Dir goes first on PATH.
+type Binary = testkit.Binary
 
-// Main builds ../cmd/assume (relative to the package under test) into a temporary folder,
-// runs the tests and removes the folder. Call it from TestMain.
-func Main(m *testing.M, bin *Binary) int {
-	dir, err := os.MkdirTemp("", "assume-shelltest-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "shelltest:", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	*bin = build(dir)
-	return m.Run()
-}
-
-func build(dir string) Binary {
-	bin := Binary{Dir: dir, Path: filepath.Join(dir, "assume")}
-	src := filepath.Join("..", "cmd", "assume")
-	if _, err := os.Stat(src); err != nil {
-		bin.buildErr, bin.waiting = fmt.Errorf("%s is not there yet", src), true
-		return bin
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		bin.buildErr = fmt.Errorf("the go command is not on PATH: %w", err)
-		return bin
-	}
-	cmd := exec.Command(goTool, "build", "-o", bin.Path, "./"+filepath.ToSlash(src))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		// The CLI is being written alongside; a tree that does not build yet is waited for.
-		bin.buildErr, bin.waiting = fmt.Errorf("go build %s: %v\n%s", src, err, out), true
-	}
-	return bin
-}
-
-// Require skips (or, in CI, fails) the test when the binary could not be built.
-func (b *Binary) Require(t testing.TB) {
-	t.Helper()
-	if b.buildErr == nil {
-		return
-	}
-	if b.waiting && !InCI() {
-		t.Skipf("waiting for the CLI: %v", b.buildErr)
-	}
-	t.Fatalf("cannot build the assume binary: %v", b.buildErr)
-}
+// Main builds cmd/assume into a temporary folder, runs the tests and removes the folder. Call
+// it from TestMain.
+func Main(m *testing.M, bin *Binary) int { return testkit.Main(m, bin) }
 
 // RequireTool returns the path of a program the test needs. Missing, it fails the test in CI
 // and skips it elsewhere.
 func RequireTool(t testing.TB, name string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if InCI() {
-		t.Fatalf("%s is not installed (CI requires it)", name)
-	}
-	t.Skipf("%s is not installed", name)
-	return ""
+	return testkit.RequireTool(t, name)
 }
 
 // Profile is one profile of the test configuration, with static long-term keys.
@@ -150,22 +91,15 @@ func NewEnv(t testing.TB, bin *Binary, profiles []Profile) *Env {
 	if err := os.MkdirAll(awsDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	configFile := filepath.Join(awsDir, "config")
-	credentialsFile := filepath.Join(awsDir, "credentials")
-	if err := os.WriteFile(configFile, config.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(credentialsFile, credentials.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	files := testkit.WriteAWSFiles(t, awsDir, config.String(), credentials.String())
 	vars := []string{
 		"PATH=" + bin.Dir + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"HOME=" + home,
 		"XDG_CACHE_HOME=" + filepath.Join(dir, "cache"),
 		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
 		"XDG_DATA_HOME=" + filepath.Join(dir, "data"),
-		"AWS_CONFIG_FILE=" + configFile,
-		"AWS_SHARED_CREDENTIALS_FILE=" + credentialsFile,
+		"AWS_CONFIG_FILE=" + files.Config,
+		"AWS_SHARED_CREDENTIALS_FILE=" + files.Credentials,
 		// Nothing here needs STS; should anything call it, fail fast instead of waiting.
 		"AWS_ENDPOINT_URL_STS=http://127.0.0.1:9",
 		"AWS_EC2_METADATA_DISABLED=true",
@@ -176,10 +110,7 @@ func NewEnv(t testing.TB, bin *Binary, profiles []Profile) *Env {
 }
 
 // Result is what a finished process left.
-type Result struct {
-	Stdout, Stderr string
-	ExitCode       int
-}
+type Result = testkit.Result
 
 // Run runs argv in the sandbox, in a new session without a controlling terminal (so that
 // nothing can wait on /dev/tty for an answer), with stdin from /dev/null.
@@ -197,17 +128,11 @@ func (e *Env) RunInput(t testing.TB, stdin string, argv ...string) Result {
 	cmd.Env = e.Vars
 	cmd.Dir = e.Dir
 	cmd.Stdin = strings.NewReader(stdin)
-	cmd.SysProcAttr = detached()
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	res := Result{Stdout: stdout.String(), Stderr: stderr.String()}
-	var exitErr *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exitErr) && ctx.Err() == nil:
-		res.ExitCode = exitErr.ExitCode()
-	default:
+	res, err := testkit.Run(cmd)
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	if err != nil {
 		t.Fatalf("running %q: %v\nstdout:\n%s\nstderr:\n%s", argv, err, res.Stdout, res.Stderr)
 	}
 	return res
@@ -217,9 +142,7 @@ func (e *Env) RunInput(t testing.TB, stdin string, argv ...string) Result {
 func (e *Env) WriteFile(t testing.TB, name, content string) string {
 	t.Helper()
 	path := filepath.Join(e.Dir, name)
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, path, content)
 	return path
 }
 
@@ -249,100 +172,50 @@ func (e *Env) RequireListProfiles(t testing.TB) {
 	t.Skipf("waiting for the CLI: assume --list-profiles exits %d: %s", res.ExitCode, strings.TrimSpace(res.Stderr))
 }
 
-// Terminal is a program running in a tmux pane: a real terminal, for what only a terminal
-// shows (pickers and prompts on /dev/tty, readline's own completion).
+// Terminal is a program running in a tmux pane (testkit.Tmux): a real terminal, for what only
+// a terminal shows (pickers and prompts on /dev/tty, readline's own completion).
 type Terminal struct {
-	t      testing.TB
-	tmux   string
-	socket string
+	t    testing.TB
+	term *testkit.Tmux
 }
 
 // StartTerminal runs argv in a new tmux server of its own, with exactly the sandbox's
-// environment (plus TERM=xterm), in a pane of 160x40.
+// environment (plus TERM=xterm), in a pane of 160x40. At the end the shell is asked to exit,
+// so that it is done writing its files before the sandbox goes.
 func (e *Env) StartTerminal(t testing.TB, argv ...string) *Terminal {
 	t.Helper()
-	tmux := RequireTool(t, "tmux")
-	socket := filepath.Join(e.Dir, "tmux.sock")
-	command := []string{"env", "-i"}
+	var env []string
 	for _, v := range e.Vars {
 		if !strings.HasPrefix(v, "TERM=") {
-			command = append(command, v)
+			env = append(env, v)
 		}
 	}
 	// No history file: nothing written when the shell exits.
-	command = append(command, "TERM=xterm", "HISTFILE=", "fish_history=")
-	command = append(command, argv...)
-	args := append([]string{"-S", socket, "-f", "/dev/null", "new-session", "-d", "-x", "160", "-y", "40", "--"}, command...)
-	cmd := exec.Command(tmux, args...)
-	cmd.Dir = e.Dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("tmux new-session: %v\n%s", err, out)
-	}
-	term := &Terminal{t: t, tmux: tmux, socket: socket}
-	t.Cleanup(term.close)
-	return term
-}
-
-// close asks the shell to exit, so that it is done writing its files before the sandbox goes,
-// and waits for the tmux server to end; killing it is the last resort.
-func (tm *Terminal) close() {
-	run := func(args ...string) error {
-		return exec.Command(tm.tmux, append([]string{"-S", tm.socket}, args...)...).Run()
-	}
-	_ = run("send-keys", "C-c")
-	_ = run("send-keys", "-l", "exit")
-	_ = run("send-keys", "Enter")
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-		if run("has-session") != nil {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	_ = run("kill-server")
-}
-
-func (tm *Terminal) tmuxRun(args ...string) string {
-	tm.t.Helper()
-	out, err := exec.Command(tm.tmux, append([]string{"-S", tm.socket}, args...)...).CombinedOutput()
-	if err != nil {
-		tm.t.Fatalf("tmux %q: %v\n%s", args, err, out)
-	}
-	return string(out)
+	env = append(env, "TERM=xterm", "HISTFILE=", "fish_history=")
+	return &Terminal{t: t, term: testkit.StartTmux(t, testkit.TmuxOptions{Dir: e.Dir, WorkDir: e.Dir, Env: env, Argv: argv, ExitShell: true})}
 }
 
 // Type types text as it is.
 func (tm *Terminal) Type(text string) {
 	tm.t.Helper()
-	tm.tmuxRun("send-keys", "-l", "--", text)
+	tm.term.Type(text)
 }
 
 // Keys presses keys by their tmux names: Enter, Tab, Down, C-c.
 func (tm *Terminal) Keys(keys ...string) {
 	tm.t.Helper()
-	tm.tmuxRun(append([]string{"send-keys"}, keys...)...)
+	tm.term.Keys(keys...)
 }
 
 // Screen returns what the pane shows, its history included.
-func (tm *Terminal) Screen() string {
-	tm.t.Helper()
-	return tm.tmuxRun("capture-pane", "-p", "-J", "-S", "-200")
-}
+func (tm *Terminal) Screen() string { return tm.term.Capture("-J", "-S", "-200") }
 
 // WaitFor waits until the pane shows a line that matches re and returns its submatches. It
 // gives up after a minute: a guard against hanging, not a measure of speed.
 func (tm *Terminal) WaitFor(re *regexp.Regexp) []string {
 	tm.t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		screen := tm.Screen()
-		if m := re.FindStringSubmatch(screen); m != nil {
-			return m
-		}
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("the terminal never showed %q; it shows:\n%s", re, screen)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	screen := tm.term.WaitFor(fmt.Sprintf("%q", re), time.Minute, tm.Screen, re.MatchString)
+	return re.FindStringSubmatch(screen)
 }
 
 // HelpFlag is one flag documented by `assume --help`.
