@@ -64,3 +64,13 @@ func RequireProcessesGone(t testing.TB, pids []int) {
 		}
 	}
 }
+
+// waitGone waits, up to within, until every pid has ended; it reports nothing either way.
+func waitGone(pids []int, within time.Duration) {
+	deadline := time.Now().Add(within)
+	for _, pid := range pids {
+		for !ProcessGone(pid) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}

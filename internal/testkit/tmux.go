@@ -80,7 +80,12 @@ func StartTmux(t testing.TB, o TmuxOptions) *Tmux {
 		if o.ExitShell {
 			tm.exitShell()
 		}
+		// A shell killed with its server still writes its history (bash on SIGHUP, fish
+		// after each command) for a moment: wait for the panes' programs to end, so that
+		// nothing writes into the test's folder while it is removed.
+		pids := tm.panePIDs()
 		_, _ = tm.Command("kill-server")
+		waitGone(pids, 10*time.Second)
 	})
 	return tm
 }
@@ -207,4 +212,20 @@ func (tm *Tmux) exitShell() {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// panePIDs are the process IDs of the programs in every pane of the server.
+func (tm *Tmux) panePIDs() []int {
+	out, err := tm.Command("list-panes", "-a", "-F", "#{pane_pid}")
+	if err != nil {
+		return nil
+	}
+	var pids []int
+	for _, f := range strings.Fields(out) {
+		var pid int
+		if _, err := fmt.Sscan(f, &pid); err == nil && pid > 0 {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }
