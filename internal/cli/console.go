@@ -33,21 +33,11 @@ type Browser interface {
 // runConsole is --console and --console-url: credentials got exactly as an export gets them
 // (validate, resolve, the same session options), then turned into a console sign-in.
 func runConsole(ctx context.Context, o *Options, d Deps) error {
-	eo := newExportOptions(o, d)
-	eo.NoOutput = true
-	v, err := validateExport(eo, d)
+	c, err := prepare(o, d, true)
 	if err != nil {
 		return err
 	}
-	p, err := resolveExport(eo, d)
-	if err != nil {
-		return err
-	}
-	sopts, region, err := sessionOptions(eo, v, p, d)
-	if err != nil {
-		return err
-	}
-	return deliverConsole(ctx, o, d, p, region, v.duration, sopts)
+	return deliverConsole(ctx, o, d, c.p, c.region, c.v.duration, c.sopts)
 }
 
 // deliverConsole is the last step of `assume PROFILE --console`: p is

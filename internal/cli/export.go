@@ -161,6 +161,37 @@ func resolveExport(o *exportOptions, d Deps) (*session.Profile, error) {
 	return p, nil
 }
 
+// prepared is what a mode that uses credentials (the console, the server) has once the
+// export's first steps ran: the checked options, the resolved profile, and how to get its
+// credentials.
+type prepared struct {
+	v      validExport
+	p      *session.Profile
+	sopts  session.Options
+	region string
+}
+
+// prepare runs an export's validate and resolve steps and builds its session options, so that
+// other modes get credentials exactly as an export does. noOutput: the mode prints no
+// statements (no format, no terminal check).
+func prepare(o *Options, d Deps, noOutput bool) (*prepared, error) {
+	eo := newExportOptions(o, d)
+	eo.NoOutput = noOutput
+	v, err := validateExport(eo, d)
+	if err != nil {
+		return nil, err
+	}
+	p, err := resolveExport(eo, d)
+	if err != nil {
+		return nil, err
+	}
+	sopts, region, err := sessionOptions(eo, v, p, d)
+	if err != nil {
+		return nil, err
+	}
+	return &prepared{v: v, p: p, sopts: sopts, region: region}, nil
+}
+
 // getCredentials gets p's credentials from the cache or STS.
 func getCredentials(ctx context.Context, o *exportOptions, v validExport, p *session.Profile, d Deps) (session.Result, render.Credentials, error) {
 	sopts, region, err := sessionOptions(o, v, p, d)

@@ -54,16 +54,7 @@ func runServer(ctx context.Context, o *Options, d Deps) error {
 	if !o.Exec {
 		return usageErr("--server serves credentials to a command: add -- COMMAND, as in assume PROFILE --server -- terraform apply")
 	}
-	eo := newExportOptions(o, d)
-	v, err := validateExport(eo, d)
-	if err != nil {
-		return err
-	}
-	p, err := resolveExport(eo, d)
-	if err != nil {
-		return err
-	}
-	sopts, region, err := sessionOptions(eo, v, p, d)
+	c, err := prepare(o, d, false)
 	if err != nil {
 		return err
 	}
@@ -71,7 +62,7 @@ func runServer(ctx context.Context, o *Options, d Deps) error {
 	if err != nil {
 		return err
 	}
-	return serveCommand(ctx, d, v.command, p, sopts, region, files)
+	return serveCommand(ctx, d, c.v.command, c.p, c.sopts, c.region, files)
 }
 
 // serveCommand is `assume PROFILE --server -- COMMAND`: COMMAND gets a
