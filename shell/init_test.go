@@ -422,3 +422,26 @@ func TestPowerShellIndependentParser(t *testing.T) {
 		}
 	}
 }
+
+// The README's install table and the shells' own start-up lines (what --init's errors and the
+// terminal guidance tell people to add) say the same.
+func TestReadmeInstallTableMatchesShells(t *testing.T) {
+	raw, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("(?m)^\\s*\\| (bash|zsh|fish|PowerShell) \\| `(.*)` \\| `(.*)` \\|$")
+	rows := row.FindAllStringSubmatch(string(raw), -1)
+	if len(rows) != 4 {
+		t.Fatalf("README's install table has %d rows for bash, zsh, fish and PowerShell, want 4", len(rows))
+	}
+	for _, m := range rows {
+		s, ok := shell.Lookup(strings.ToLower(m[1]))
+		if !ok {
+			t.Fatalf("no shell %q", m[1])
+		}
+		if line := strings.ReplaceAll(m[2], `\|`, "|"); line != s.RCLine || m[3] != s.RCFile {
+			t.Errorf("README says %q in %s for %s; the shell table says %q in %s", line, m[3], m[1], s.RCLine, s.RCFile)
+		}
+	}
+}

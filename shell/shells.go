@@ -37,15 +37,23 @@ type Shell struct {
 	wrapper, completion, autoRefresh string
 	// noInit says why a shell has no integration, for the --init error.
 	noInit string
+	// RCLine is the line that loads the integration from the shell's start-up file RCFile (as
+	// a person writes its path); the README's install table shows the same. ByHand evaluates
+	// one run's output without the wrapper (%s: the profile). Empty without an integration.
+	RCLine, RCFile, ByHand string
 }
 
 // shells are in the order users see them.
 var shells = []Shell{
-	{Name: "bash", Processes: []string{"bash"}, Format: render.Bash, wrapper: "assume.sh", completion: "assume.bash", autoRefresh: "autorefresh.sh"},
-	{Name: "zsh", Processes: []string{"zsh"}, Format: render.Zsh, wrapper: "assume.sh", completion: "_assume", autoRefresh: "autorefresh.sh"},
-	{Name: "fish", Processes: []string{"fish"}, Format: render.Fish, wrapper: "assume.fish", completion: "assume.fish", autoRefresh: "autorefresh.fish"},
+	{Name: "bash", Processes: []string{"bash"}, Format: render.Bash, wrapper: "assume.sh", completion: "assume.bash", autoRefresh: "autorefresh.sh",
+		RCLine: `eval "$(assume --init bash)"`, RCFile: "~/.bashrc", ByHand: `eval "$(assume %s)"`},
+	{Name: "zsh", Processes: []string{"zsh"}, Format: render.Zsh, wrapper: "assume.sh", completion: "_assume", autoRefresh: "autorefresh.sh",
+		RCLine: `eval "$(assume --init zsh)"`, RCFile: "~/.zshrc", ByHand: `eval "$(assume %s)"`},
+	{Name: "fish", Processes: []string{"fish"}, Format: render.Fish, wrapper: "assume.fish", completion: "assume.fish", autoRefresh: "autorefresh.fish",
+		RCLine: "assume --init fish | source", RCFile: "~/.config/fish/config.fish", ByHand: "assume %s | source"},
 	{Name: "powershell", Aliases: []string{"pwsh"}, Processes: []string{"pwsh", "powershell"},
-		Format: render.PowerShell, wrapper: "assume.ps1", completion: "assume.ps1", autoRefresh: "autorefresh.ps1"},
+		Format: render.PowerShell, wrapper: "assume.ps1", completion: "assume.ps1", autoRefresh: "autorefresh.ps1",
+		RCLine: "assume --init powershell | Out-String | Invoke-Expression", RCFile: "$PROFILE", ByHand: "assume %s | Invoke-Expression"},
 	// Every POSIX shell reads the sh format. They share no completion mechanism, and a wrapper
 	// would only save typing eval "$(…)", so they get no --init.
 	{Name: "sh", Processes: []string{"sh", "dash", "ash", "busybox", "ksh", "ksh93", "mksh", "lksh", "pdksh", "oksh",

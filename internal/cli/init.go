@@ -8,35 +8,17 @@ import (
 	"strings"
 
 	"github.com/assume-cli/assume/internal/render"
+	"github.com/assume-cli/assume/shell"
 )
 
-// integration is how one shell loads assume's wrapper and completion: the line for its
-// start-up file, and how to evaluate a single run's output by hand.
-type integration struct {
-	shell  string // as --init names it
-	line   string // the line for the start-up file (README's install table shows the same)
-	rcFile string // that file, as a person writes it
-	byHand string // evaluating one run without the wrapper; %s is the profile
-}
-
-var integrations = []integration{
-	{"bash", `eval "$(assume --init bash)"`, "~/.bashrc", `eval "$(assume %s)"`},
-	{"zsh", `eval "$(assume --init zsh)"`, "~/.zshrc", `eval "$(assume %s)"`},
-	{"fish", "assume --init fish | source", "~/.config/fish/config.fish", "assume %s | source"},
-	{"powershell", "assume --init powershell | Out-String | Invoke-Expression", "$PROFILE", "assume %s | Invoke-Expression"},
-}
-
-// integrationFor returns the integration of a shell ("pwsh" is PowerShell), or nil.
-func integrationFor(shell string) *integration {
-	if shell == "pwsh" {
-		shell = "powershell"
+// integrationFor returns the shell whose integration --init can load ("pwsh" is PowerShell),
+// or nil for one without (sh) or an unknown name.
+func integrationFor(name string) *shell.Shell {
+	s, ok := shell.Lookup(name)
+	if !ok || s.RCLine == "" {
+		return nil
 	}
-	for i := range integrations {
-		if integrations[i].shell == shell {
-			return &integrations[i]
-		}
-	}
-	return nil
+	return &s
 }
 
 // checkInitTarget refuses to feed one shell's integration to another: the rc line of the
@@ -50,11 +32,11 @@ func checkInitTarget(requested string, d Deps) error {
 	}
 	// Only the parent process counts: $SHELL says nothing about who reads the pipe.
 	running := integrationFor(d.ParentShell())
-	if running == nil || running.shell == want.shell {
+	if running == nil || running.Name == want.Name {
 		return nil
 	}
 	return usageErr("this shell is %s, but the line loads the %s integration: in %s, use %s instead",
-		running.shell, want.shell, running.rcFile, running.line)
+		running.Name, want.Name, running.RCFile, running.RCLine)
 }
 
 // guidance is the answer when credentials would land on a terminal: the wrapper that
@@ -68,17 +50,17 @@ func guidance(profile string, f render.Format, d Deps) error {
 	if in == nil {
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("credentials are not printed to a terminal: run `eval \"$(assume %s)\"`, or pass --format to print them anyway", name)}
 	}
-	how := fmt.Sprintf("add `%s` to %s and run `assume %s`, or run `%s`", in.line, in.rcFile, name, fmt.Sprintf(in.byHand, name))
+	how := fmt.Sprintf("add `%s` to %s and run `assume %s`, or run `%s`", in.RCLine, in.RCFile, name, fmt.Sprintf(in.ByHand, name))
 	if rcLoadsAssume(in, d) {
 		// The line is there, so this shell started before it was added (or before assume was
 		// on PATH): the file need not change, the shell must read it again.
-		how = fmt.Sprintf("your %s loads assume, but this shell has not run that line: open a new terminal (or run `%s` here) and run `assume %s`", in.rcFile, reloadCommand(in), name)
+		how = fmt.Sprintf("your %s loads assume, but this shell has not run that line: open a new terminal (or run `%s` here) and run `assume %s`", in.RCFile, reloadCommand(in), name)
 	}
 	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("credentials are not printed to a terminal: %s (or pass --format to print them anyway)", how)}
 }
 
 // rcLoadsAssume reports whether the shell's start-up file already has an `assume --init` line.
-func rcLoadsAssume(in *integration, d Deps) bool {
+func rcLoadsAssume(in *shell.Shell, d Deps) bool {
 	path := rcPath(in, d.Getenv)
 	if path == "" {
 		return false
@@ -90,13 +72,13 @@ func rcLoadsAssume(in *integration, d Deps) bool {
 	defer f.Close()
 	// Start-up files are small; a huge one is not worth reading for a hint.
 	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
-	return err == nil && strings.Contains(string(b), "assume --init "+in.shell)
+	return err == nil && strings.Contains(string(b), "assume --init "+in.Name)
 }
 
 // rcPath is where a shell reads its start-up file, "" when unknown.
-func rcPath(in *integration, getenv func(string) string) string {
+func rcPath(in *shell.Shell, getenv func(string) string) string {
 	home := getenv("HOME")
-	switch in.shell {
+	switch in.Name {
 	case "bash":
 		if home != "" {
 			return filepath.Join(home, ".bashrc")
@@ -119,9 +101,9 @@ func rcPath(in *integration, getenv func(string) string) string {
 	return ""
 }
 
-func reloadCommand(in *integration) string {
-	if in.shell == "powershell" {
+func reloadCommand(in *shell.Shell) string {
+	if in.Name == "powershell" {
 		return ". $PROFILE"
 	}
-	return "source " + in.rcFile
+	return "source " + in.RCFile
 }
