@@ -77,35 +77,11 @@ func deliverConsole(ctx context.Context, o *Options, d Deps, p *session.Profile,
 	switch p.Kind {
 	case session.KindRole, session.KindSSO, session.KindWebIdentity:
 		if c.CanExpire {
-			s.sessionDuration = console.SessionDuration(c.Expires.Sub(d.Now()), chainedRole(p, o, duration, d.Getenv))
+			s.sessionDuration = console.SessionDuration(c.Expires.Sub(d.Now()), res.Chained)
 			s.until = d.Now().Add(s.sessionDuration)
 		}
 	}
 	return s.run(ctx, o, d)
-}
-
-// chainedRole reports whether p is a role assumed with temporary
-// credentials (role chaining, an MFA session included), which AWS limits to
-// a 1-hour console session too.
-func chainedRole(p *session.Profile, o *Options, duration time.Duration, getenv func(string) string) bool {
-	if p.Kind != session.KindRole {
-		return false
-	}
-	src := p.Source
-	switch {
-	case src == nil:
-		// credential_source: instance credentials are temporary, the environment's may be.
-		return p.CredentialSource != "Environment" || getenv("AWS_SESSION_TOKEN") != ""
-	case (src.Kind == session.KindStatic || src.Kind == session.KindMFAUser) && src.SessionToken == "":
-		d := p.Duration
-		if duration != 0 {
-			d = duration
-		}
-		// With MFA, assume goes through an MFA session unless it calls AssumeRole with the code itself.
-		direct := o.NoSession || d > session.ChainedRoleLimit
-		return p.MFA() != "" && !direct
-	}
-	return true
 }
 
 // consoleFederated signs an IAM user in with GetFederationToken, signed by the

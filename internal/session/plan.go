@@ -58,6 +58,9 @@ type Result struct {
 	How string
 	// FromCache is true when no STS call was needed.
 	FromCache bool
+	// Chained is true for a role assumed with temporary credentials (an MFA session, another
+	// role, instance credentials): STS caps it, and a console session made of it, at 1 hour.
+	Chained bool
 }
 
 // Get returns credentials for p, following its chain.
@@ -81,7 +84,7 @@ func Get(ctx context.Context, p *Profile, o Options) (Result, error) {
 	if now := nowOr(o.Now)(); !usable(creds, now) {
 		return Result{}, &ExpiredError{What: "the credential source of profile " + fmt.Sprintf("%q", p.Name), Expires: creds.Expires, Now: now}
 	}
-	r := Result{Credentials: creds, How: b.how}
+	r := Result{Credentials: creds, How: b.how, Chained: b.chained}
 	if c, ok := prov.(*CachedProvider); ok && c.Hit {
 		r.FromCache = true
 	}
@@ -105,8 +108,9 @@ func checkDurations(p *Profile, o Options) error {
 }
 
 type builder struct {
-	o   Options
-	how string
+	o       Options
+	how     string
+	chained bool // the top profile is a role assumed with temporary credentials
 }
 
 func (b *builder) now() time.Time { return nowOr(b.o.Now)() }
@@ -222,6 +226,7 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 			ar.Signer, ar.SignerCache = sess, sess
 			signerKey = sess.Key
 			b.setHow(top, "role via MFA session")
+			b.setChained(top, true)
 		case serial != "":
 			ar.Signer = b.longTermKeys(src)
 			ar.Serial, ar.Token = serial, b.tokens(p)
@@ -259,20 +264,25 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 		} else {
 			signerKey = "profile|" + src.Name + "|" + src.AccessKeyID
 		}
+		b.setChained(top, true)
 		if src.Kind == KindProcess {
 			ar.Signer = processSigner{CredentialsProvider: signer, temporary: chainLimit,
-				longTerm: func() { b.setHow(top, "role from long-term keys of "+src.Name) }}
+				longTerm: func() {
+					b.setHow(top, "role from long-term keys of "+src.Name)
+					b.setChained(top, false)
+				}}
 		}
 		if p.MFASerial != "" {
 			ar.Serial, ar.Token = p.MFASerial, b.tokens(p)
 		}
 		b.setHow(top, "role chained from "+src.Name)
 	default:
-		signer, key, err := b.credentialSource(p, d)
+		signer, key, temporary, err := b.credentialSource(p, d)
 		if err != nil {
 			return nil, err
 		}
 		ar.Signer, signerKey = signer, key
+		b.setChained(top, temporary)
 		if p.MFASerial != "" {
 			ar.Serial, ar.Token = p.MFASerial, b.tokens(p)
 		}
@@ -311,28 +321,35 @@ func (b *builder) setHow(top bool, how string) {
 	}
 }
 
-// credentialSource is the signer for a role with credential_source.
-func (b *builder) credentialSource(p *Profile, d time.Duration) (aws.CredentialsProvider, string, error) {
+func (b *builder) setChained(top, chained bool) {
+	if top {
+		b.chained = chained
+	}
+}
+
+// credentialSource is the signer for a role with credential_source, its cache key, and whether
+// it holds temporary credentials.
+func (b *builder) credentialSource(p *Profile, d time.Duration) (aws.CredentialsProvider, string, bool, error) {
 	switch p.CredentialSource {
 	case "Environment":
 		getenv := b.getenv()
 		id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 		if id == "" || secret == "" {
-			return nil, "", &ConfigError{Profile: p.Name, Msg: "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"}
+			return nil, "", false, &ConfigError{Profile: p.Name, Msg: "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"}
 		}
 		token := getenv("AWS_SESSION_TOKEN")
 		if token != "" && d > ChainedRoleLimit {
-			return nil, "", &ConfigError{Profile: p.Name, Msg: "the environment holds temporary credentials, and STS limits roles assumed with them to 1 hour; ask for --duration 1h or less"}
+			return nil, "", false, &ConfigError{Profile: p.Name, Msg: "the environment holds temporary credentials, and STS limits roles assumed with them to 1 hour; ask for --duration 1h or less"}
 		}
-		return credentials.NewStaticCredentialsProvider(id, secret, token), "env|" + id, nil
+		return credentials.NewStaticCredentialsProvider(id, secret, token), "env|" + id, token != "", nil
 	case "Ec2InstanceMetadata", "EcsContainer":
 		prov, err := instanceProvider(p.CredentialSource, b.getenv(), b.o.Limits.NetworkOrDefault(), b.o.Now)
 		if err != nil {
-			return nil, "", &ConfigError{Profile: p.Name, Msg: err.Error()}
+			return nil, "", false, &ConfigError{Profile: p.Name, Msg: err.Error()}
 		}
-		return prov, "instance|" + p.CredentialSource, nil
+		return prov, "instance|" + p.CredentialSource, true, nil
 	}
-	return nil, "", &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("credential_source %q is not supported", p.CredentialSource)}
+	return nil, "", false, &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("credential_source %q is not supported", p.CredentialSource)}
 }
 
 // getenv is Options.Getenv; without one, the environment is empty.

@@ -168,8 +168,8 @@ func TestRoleGoesThroughOneMFASession(t *testing.T) {
 	if prod.Credentials.AccessKeyID == dev.Credentials.AccessKeyID {
 		t.Fatal("two roles got the same keys")
 	}
-	if prod.How != "role via MFA session" {
-		t.Errorf("How = %q", prod.How)
+	if prod.How != "role via MFA session" || !prod.Chained {
+		t.Errorf("How = %q, Chained = %v; want a chained role via the MFA session", prod.How, prod.Chained)
 	}
 }
 
@@ -226,8 +226,8 @@ func TestDirectPathForLongRoles(t *testing.T) {
 		calls[0].SerialNumber != serial || calls[0].TokenCode != "123456" || calls[0].DurationSeconds != "7200" {
 		t.Fatalf("calls = %+v", calls)
 	}
-	if !strings.Contains(r.How, "over the 1-hour limit") {
-		t.Errorf("How = %q", r.How)
+	if !strings.Contains(r.How, "over the 1-hour limit") || r.Chained {
+		t.Errorf("How = %q, Chained = %v; want a role straight from the long-term keys", r.How, r.Chained)
 	}
 	e2 := newEnv(t)
 	e2.mustGet(t, "prod", func(o *session.Options) { o.NoSession = true })
