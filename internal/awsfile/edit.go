@@ -3,10 +3,8 @@ package awsfile
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
-	"os"
 	"strings"
 
 	"github.com/assume-cli/assume/internal/atomicfile"
@@ -402,15 +400,10 @@ func SectionSettings(path, section string) ([]map[string]string, error) {
 
 // readEditable reads a whole file of at most maxEditSize bytes; a missing file reads as empty.
 func readEditable(path string) (string, error) {
-	f, err := os.Open(path)
+	data, err := readCapped(path, maxEditSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxEditSize+1))
 	if err != nil {
 		return "", err
 	}

@@ -67,7 +67,7 @@ func readFile(path, which string) (string, error) {
 	if path == "" {
 		return "", nil
 	}
-	data, err := readCapped(path)
+	data, err := readCapped(path, MaxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}
@@ -88,8 +88,9 @@ func readFile(path, which string) (string, error) {
 	return strings.TrimPrefix(text, byteOrderMark), nil
 }
 
-// readCapped reads the file whole, like os.ReadFile, but stops one byte past MaxFileSize.
-func readCapped(path string) ([]byte, error) {
+// readCapped reads the file whole, like os.ReadFile, but stops one byte past limit: a result longer
+// than limit means the file is too large.
+func readCapped(path string, limit int) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -97,16 +98,16 @@ func readCapped(path string) ([]byte, error) {
 	defer f.Close()
 	size := 0
 	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
-		size = int(min(info.Size(), MaxFileSize))
+		size = int(min(info.Size(), int64(limit)))
 	}
 	data := make([]byte, 0, size+512) // room past the stated size, so a file read whole meets EOF without growing
 	for {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
 		}
-		n, err := f.Read(data[len(data):min(cap(data), MaxFileSize+1)])
+		n, err := f.Read(data[len(data):min(cap(data), limit+1)])
 		data = data[:len(data)+n]
-		if err == io.EOF || len(data) > MaxFileSize {
+		if err == io.EOF || len(data) > limit {
 			return data, nil
 		}
 		if err != nil {
