@@ -291,7 +291,7 @@ func (f *Files) takeKeys(dst, keys map[string]string, profile string, fromConfig
 	}
 	e := &KeysError{Profile: profile, File: "the credentials file " + f.paths.Credentials, Section: profile}
 	if fromConfig {
-		e.File, e.Section = "the config file "+f.paths.Config, configSectionName(profile)
+		e.File, e.Section = "the config file "+f.paths.Config, ConfigSection(profile)
 	}
 	switch {
 	case id != "":
@@ -304,8 +304,8 @@ func (f *Files) takeKeys(dst, keys map[string]string, profile string, fromConfig
 	return e
 }
 
-// configSectionName is the config file's header for a profile.
-func configSectionName(profile string) string {
+// ConfigSection is the config file's header for a profile: [default] or [profile NAME].
+func ConfigSection(profile string) string {
 	if profile == "default" {
 		return profile
 	}

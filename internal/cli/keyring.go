@@ -92,7 +92,7 @@ func moveIn(ctx context.Context, s *keystore.Store, p awsfile.Paths, profile str
 		return fmt.Errorf("%s gave back another key than the one stored for profile %q; the credentials file was left as it was", s.Describe(), profile)
 	}
 	kv := []awsfile.KV{{Key: session.KeyringSetting, Value: s.Name()}, {Key: session.KeyringIDSetting, Value: keys.AccessKeyID}}
-	if err := awsfile.SetKeys(p.Config, configSection(profile), kv, nil); err != nil {
+	if err := awsfile.SetKeys(p.Config, awsfile.ConfigSection(profile), kv, nil); err != nil {
 		return fmt.Errorf("the key is in %s, but writing %s to %s failed: %v", s.Describe(), session.KeyringIDSetting, p.Config, err)
 	}
 	files, err := awsfile.Load(awsfile.Paths{Credentials: p.Credentials})
@@ -105,13 +105,6 @@ func moveIn(ctx context.Context, s *keystore.Store, p awsfile.Paths, profile str
 		}
 	}
 	return nil
-}
-
-func configSection(profile string) string {
-	if profile == "default" {
-		return "default"
-	}
-	return "profile " + profile
 }
 
 // runKeyringMove is --to-keyring and --to-file.
@@ -211,7 +204,7 @@ func moveOut(ctx context.Context, o *Options, d Deps, pth awsfile.Paths, v map[s
 	if err != nil {
 		return err
 	}
-	if err := awsfile.DeleteKeys(pth.Config, configSection(name), []string{session.KeyringSetting, session.KeyringIDSetting}); err != nil {
+	if err := awsfile.DeleteKeys(pth.Config, awsfile.ConfigSection(name), []string{session.KeyringSetting, session.KeyringIDSetting}); err != nil {
 		return fmt.Errorf("the key is back in %s, but removing %s from %s failed: %v", pth.Credentials, session.KeyringIDSetting, pth.Config, err)
 	}
 	if err := store.Delete(ctx, name); err != nil {

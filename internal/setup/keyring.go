@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/iostreams"
 	"github.com/assume-cli/assume/internal/session"
 )
@@ -82,7 +83,7 @@ func (r *run) storeInKeyring(ctx context.Context, newKeys bool) (bool, error) {
 		return true, err
 	}
 	r.say("stored the access key %s in %s; [%s] in %s names it (%s = %s)", r.keys.AccessKeyID, r.env.Keyring.Describe(),
-		configSection(r.result.Profile), r.env.Store.Where().Config, session.KeyringIDSetting, r.keys.AccessKeyID)
+		awsfile.ConfigSection(r.result.Profile), r.env.Store.Where().Config, session.KeyringIDSetting, r.keys.AccessKeyID)
 	if inFile {
 		r.say("removed the access key from [%s] in %s", r.result.Profile, r.env.Store.Where().Credentials)
 	}

@@ -180,9 +180,9 @@ func (r *run) run(ctx context.Context) error {
 	if serial != r.current["mfa_serial"] {
 		if err := r.env.Store.SetConfig(name, []awsfile.KV{{Key: "mfa_serial", Value: serial}}); err != nil {
 			return fmt.Errorf("the MFA device %s is ready, but writing mfa_serial to %s failed (%v): add the line `mfa_serial = %s` under [%s] yourself",
-				serial, r.env.Store.Where().Config, err, serial, configSection(name))
+				serial, r.env.Store.Where().Config, err, serial, awsfile.ConfigSection(name))
 		}
-		r.say("wrote mfa_serial = %s to [%s] in %s", serial, configSection(name), r.env.Store.Where().Config)
+		r.say("wrote mfa_serial = %s to [%s] in %s", serial, awsfile.ConfigSection(name), r.env.Store.Where().Config)
 		if err := r.checkWritten("mfa_serial", serial); err != nil {
 			return err
 		}
@@ -470,7 +470,7 @@ func (r *run) writeKeys(newKeys, newRegion bool) error {
 		if err := r.env.Store.SetConfig(name, []awsfile.KV{{Key: "region", Value: r.region}}); err != nil {
 			return fmt.Errorf("could not write the region to %s: %v", where.Config, err)
 		}
-		r.say("wrote region = %s to [%s] in %s", r.region, configSection(name), where.Config)
+		r.say("wrote region = %s to [%s] in %s", r.region, awsfile.ConfigSection(name), where.Config)
 		if err := r.checkWritten("region", r.region); err != nil {
 			return err
 		}

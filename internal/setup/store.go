@@ -41,7 +41,7 @@ func (s FileStore) SetCredentials(profile string, kv []awsfile.KV) error {
 }
 
 func (s FileStore) SetConfig(profile string, kv []awsfile.KV) error {
-	return awsfile.SetKeys(s.Paths.Config, configSection(profile), kv, nil)
+	return awsfile.SetKeys(s.Paths.Config, awsfile.ConfigSection(profile), kv, nil)
 }
 
 func (s FileStore) Where() awsfile.Paths { return s.Paths }
@@ -52,10 +52,3 @@ func (s FileStore) WriteSecretFile(path string, data []byte) error {
 
 func (s FileStore) RemoveFile(path string) error { return os.Remove(path) }
 
-// configSection is the config file's header for a profile: [default] or [profile NAME].
-func configSection(profile string) string {
-	if profile == "default" {
-		return "default"
-	}
-	return "profile " + profile
-}
