@@ -51,4 +51,3 @@ func (s FileStore) WriteSecretFile(path string, data []byte) error {
 }
 
 func (s FileStore) RemoveFile(path string) error { return os.Remove(path) }
-
