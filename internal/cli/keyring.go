@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/assume-cli/assume/internal/awsfile"
+	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/keystore"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/setup"
@@ -168,7 +169,7 @@ func moveToKeyring(ctx context.Context, o *Options, d Deps, pth awsfile.Paths, v
 		return err
 	}
 	fmt.Fprintf(d.Streams.ErrOut, "assume: moved access key %s of %s into %s and removed it from %s; `assume %s --to-file` moves it back\n",
-		id, arn, store.Describe(), pth.Credentials, name)
+		display.Safe(id), display.Safe(arn), store.Describe(), display.Safe(pth.Credentials), display.Safe(name))
 	return nil
 }
 
@@ -210,7 +211,7 @@ func moveOut(ctx context.Context, o *Options, d Deps, pth awsfile.Paths, v map[s
 	if err := store.Delete(ctx, name); err != nil {
 		return fmt.Errorf("the key is back in %s, but deleting it from %s failed: %w", pth.Credentials, store.Describe(), err)
 	}
-	fmt.Fprintf(d.Streams.ErrOut, "assume: moved access key %s of profile %s from %s back into %s\n", id, name, store.Describe(), pth.Credentials)
+	fmt.Fprintf(d.Streams.ErrOut, "assume: moved access key %s of profile %s from %s back into %s\n", display.Safe(id), display.Safe(name), store.Describe(), display.Safe(pth.Credentials))
 	return nil
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/assume-cli/assume/internal/display"
 	"time"
 
 	"github.com/assume-cli/assume/internal/atomicfile"
@@ -28,7 +29,7 @@ func lockWait(d Deps, what string) (atomicfile.Wait, error) {
 	}
 	w.Waiting = func(timeout time.Duration) {
 		fmt.Fprintf(d.Streams.ErrOut, "assume: waiting for another assume to finish with %s (at most %s; %s changes this)\n",
-			what, waitDuration(timeout), lockTimeoutVar)
+			display.Safe(what), waitDuration(timeout), lockTimeoutVar)
 	}
 	return w, nil
 }
@@ -56,7 +57,7 @@ func withCacheNotices(store *credcache.Store, d Deps) (*credcache.Store, error) 
 				waitDuration(timeout.Timeout), lockTimeoutVar)
 			return
 		}
-		fmt.Fprintf(d.Streams.ErrOut, "assume: warning: %v\n", err)
+		fmt.Fprintf(d.Streams.ErrOut, "assume: warning: %s\n", display.Safe(err.Error()))
 	}
 	return store, nil
 }

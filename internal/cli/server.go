@@ -192,7 +192,7 @@ func onceEach(d Deps) func(error) {
 		if errors.As(err, &needed) {
 			msg = strings.TrimSuffix(msg, ".") + " (in another terminal: the next request then renews from that session)."
 		}
-		fmt.Fprintf(d.Streams.ErrOut, "\nassume: could not renew the credentials: %s\n", msg)
+		fmt.Fprintf(d.Streams.ErrOut, "\nassume: could not renew the credentials: %s\n", display.Safe(msg))
 	}
 }
 
