@@ -10,21 +10,26 @@ import (
 	"time"
 )
 
-// Binary is the assume binary, built once for a test binary (from TestMain).
+// Binary is the assume program, built once for a test binary (from TestMain): the assume front
+// and assume-full, the whole program it hands runs to, side by side as they are installed.
 type Binary struct {
-	Dir  string // holds the binary, named assume: it goes first on PATH
-	Path string
-	Err  error // why it could not be built
+	Dir  string // holds assume and assume-full: it goes first on PATH
+	Path string // Dir/assume, the command users type
+	Err  error  // why it could not be built
 }
 
-// BuildAssume builds cmd/assume into dir/assume. ASSUME_E2E_BIN names a binary to test instead
-// (a release build, say); it is linked in under the name users type, since shells find it by
-// name.
+// BuildAssume builds cmd/assume and cmd/assume-full into dir. ASSUME_E2E_BIN names an assume to
+// test instead (a release build, say), with its assume-full beside it; both are linked in under
+// the names users type (shells find assume by name, and assume finds assume-full beside itself,
+// following the link).
 func BuildAssume(dir string) Binary {
 	b := Binary{Dir: dir, Path: filepath.Join(dir, "assume")}
 	b.Err = b.build()
 	return b
 }
+
+// fullName is the file name of the whole program, which assume hands runs to.
+const fullName = "assume-full"
 
 func (b *Binary) build() error {
 	if err := os.MkdirAll(b.Dir, 0o755); err != nil {
@@ -35,7 +40,15 @@ func (b *Binary) build() error {
 		if err != nil {
 			return err
 		}
-		return os.Symlink(abs, b.Path)
+		if err := os.Symlink(abs, b.Path); err != nil {
+			return err
+		}
+		// A build from before the split has no assume-full, and needs none.
+		full := filepath.Join(filepath.Dir(abs), fullName)
+		if _, err := os.Stat(full); err != nil {
+			return nil
+		}
+		return os.Symlink(full, filepath.Join(b.Dir, fullName))
 	}
 	root, err := RepoRoot()
 	if err != nil {
@@ -45,10 +58,12 @@ func (b *Binary) build() error {
 	if err != nil {
 		return fmt.Errorf("the go command is not on PATH: %w", err)
 	}
-	cmd := exec.Command(goTool, "build", "-o", b.Path, "./cmd/assume")
+	// With -o naming a folder (the trailing separator), each program is written into it under
+	// its own name.
+	cmd := exec.Command(goTool, "build", "-o", b.Dir+string(os.PathSeparator), "./cmd/assume", "./cmd/"+fullName)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build ./cmd/assume: %v\n%s", err, out)
+		return fmt.Errorf("go build ./cmd/assume ./cmd/%s: %v\n%s", fullName, err, out)
 	}
 	return nil
 }
@@ -63,7 +78,7 @@ func (b *Binary) Require(t testing.TB) string {
 	return b.Path
 }
 
-// Main builds the binary into a temporary folder, runs the tests and removes the folder; call
+// Main builds the programs into a temporary folder, runs the tests and removes the folder; call
 // it from TestMain.
 func Main(m *testing.M, bin *Binary) int {
 	dir, err := os.MkdirTemp("", "assume-test-")

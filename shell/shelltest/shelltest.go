@@ -26,7 +26,7 @@ func InCI() bool { return testkit.InCI() }
 // Binary is the assume binary built for a test run (testkit.Binary): Dir goes first on PATH.
 type Binary = testkit.Binary
 
-// Main builds cmd/assume into a temporary folder, runs the tests and removes the folder. Call
+// Main builds cmd/assume and cmd/assume-full into a temporary folder, runs the tests and removes the folder. Call
 // it from TestMain.
 func Main(m *testing.M, bin *Binary) int { return testkit.Main(m, bin) }
 
