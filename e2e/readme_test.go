@@ -121,8 +121,10 @@ func TestReadmeQuickStart(t *testing.T) {
 			tm.waitFor("the installed assume to print its version", 5*time.Minute, func(h string) bool {
 				return regexp.MustCompile(`(?m)^assume \S+\s*$`).MatchString(h)
 			})
-			if !fileExists(filepath.Join(home, "go", "bin", "assume")) {
-				t.Fatal("the install command put no assume into $(go env GOPATH)/bin")
+			for _, name := range []string{"assume", "assume-full"} {
+				if !fileExists(filepath.Join(home, "go", "bin", name)) {
+					t.Fatalf("the install command put no %s into $(go env GOPATH)/bin", name)
+				}
 			}
 
 			// The user's AWS set-up in ~/.aws: an MFA user and a role (README's Configure).

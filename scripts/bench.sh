@@ -76,11 +76,13 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/assume-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 bin=$work/bin
+against_bin=$work/against-bin
 mkdir -p "$bin" "$work/trivial"
 
 # Both binaries are built here, now, by the same toolchain, so the ratio compares like with like.
-echo "building assume (CGO_ENABLED=$cgo), benchhelper and a trivial Go binary ($(go env GOVERSION), $(nproc 2>/dev/null || echo '?') cores)" >&2
-CGO_ENABLED=$cgo go build -o "$bin/assume" ./cmd/assume
+echo "building assume and assume-full (CGO_ENABLED=$cgo), benchhelper and a trivial Go binary ($(go env GOVERSION), $(nproc 2>/dev/null || echo '?') cores)" >&2
+# assume answers the timed runs itself and hands any other to assume-full, found beside it.
+CGO_ENABLED=$cgo go build -o "$bin/" ./cmd/assume ./cmd/assume-full
 go build -o "$bin/benchhelper" ./scripts/benchhelper
 cat >"$work/trivial/main.go" <<'EOF'
 package main
@@ -92,9 +94,13 @@ EOF
 (cd "$work/trivial" && go build -o "$bin/trivial" main.go)
 if [[ -n $against ]]; then
 	echo "building assume at $against" >&2
-	mkdir -p "$work/against"
+	mkdir -p "$work/against" "$against_bin"
 	git -C "$repo_root" archive "$against" | tar -x -C "$work/against"
-	(cd "$work/against" && CGO_ENABLED=$cgo go build -o "$bin/assume-against" ./cmd/assume)
+	# In a folder of its own, so that its assume hands runs to its own assume-full; a revision
+	# from before the split has none, and needs none.
+	packages=(./cmd/assume)
+	[[ -d $work/against/cmd/assume-full ]] && packages+=(./cmd/assume-full)
+	(cd "$work/against" && CGO_ENABLED=$cgo go build -o "$against_bin/" "${packages[@]}")
 fi
 
 # The user every role is assumed from: long-term keys with an MFA device, as the tool is meant for.
@@ -179,7 +185,7 @@ for n in $sizes; do
 	if [[ -n $against ]]; then
 		for i in 1 2 3 4; do
 			names+=("$against: ${names[$i]}")
-			cmds+=("${cmds[$i]/#$bin\/assume /$bin/assume-against }")
+			cmds+=("${cmds[$i]/#$bin\/assume /$against_bin/assume }")
 		done
 	fi
 	listed=$("$bin/assume" --list-profiles | wc -l)
@@ -242,16 +248,23 @@ while IFS=$'\t' read -r n name median base kib cpu cpu_base; do
 done <"$results"
 
 # Package initialisation runs before main in every run, whatever it does. GODEBUG=inittrace=1
-# reports each package's init; the sums are medians over 21 runs (tracing adds a little).
+# reports each package's init; the sums are medians over 21 runs (tracing adds a little). The
+# variable survives the exec by which assume hands a run to assume-full, so a handed-over run
+# reports both programs' inits.
+# init_ms PATTERN PROGRAM [ARG...]
 init_ms() {
-	local i
+	local i pat=$1
+	shift
 	for i in $(seq 21); do
-		GODEBUG=inittrace=1 "$bin/assume" --version 2>&1 >/dev/null |
-			awk -v pat="$1" '$1 == "init" && $2 ~ pat { t += $5 } END { printf "%.3f\n", t }'
+		GODEBUG=inittrace=1 "$@" 2>&1 >/dev/null |
+			awk -v pat="$pat" '$1 == "init" && $2 ~ pat { t += $5 } END { printf "%.3f\n", t }'
 	done | sort -n | sed -n 11p
 }
-printf '\npackage init per run (inittrace, median of 21): %s ms in all, %s ms in the AWS SDK (github.com/aws/)\n' \
-	"$(init_ms .)" "$(init_ms '^github.com/aws/')"
+printf '\npackage init per run (inittrace, median of 21), in all and in the AWS SDK (github.com/aws/):\n'
+printf '  assume --list-profiles (the small front): %s ms, %s ms\n' \
+	"$(init_ms . "$bin/assume" --list-profiles)" "$(init_ms '^github.com/aws/' "$bin/assume" --list-profiles)"
+printf '  assume-full --version (the whole program): %s ms, %s ms\n' \
+	"$(init_ms . "$bin/assume-full" --version)" "$(init_ms '^github.com/aws/' "$bin/assume-full" --version)"
 
 if [[ $go_bench == true ]]; then
 	printf '\n# go test -bench (in-process parts)\n'

@@ -13,7 +13,7 @@
 #   ./scripts/try.sh --shell    then open your kind of shell in the sandbox, wrapper loaded
 #                               (exit it to clean up)
 #
-# Needs: go (or ASSUME_BIN=/path/to/assume), moto_server, aws, oathtool, python3 (install them
+# Needs: go (or ASSUME_BIN=/path/to/assume, with its assume-full beside it), moto_server, aws, oathtool, python3 (install them
 # with scripts/install-deps.sh). Runs without a terminal too (the picker is then skipped).
 set -euo pipefail
 
@@ -99,10 +99,16 @@ note "sandbox: $work"
 # --- the binary -----------------------------------------------------------------------------
 mkdir -p "$work/bin"
 if [[ -n ${ASSUME_BIN:-} ]]; then
-	ln -s "$(cd "$(dirname "$ASSUME_BIN")" && pwd)/$(basename "$ASSUME_BIN")" "$work/bin/assume"
+	given_dir=$(cd "$(dirname "$ASSUME_BIN")" && pwd)
+	ln -s "$given_dir/$(basename "$ASSUME_BIN")" "$work/bin/assume"
+	# assume hands the runs it does not answer to the assume-full installed beside it.
+	if [[ -e $given_dir/assume-full ]]; then
+		ln -s "$given_dir/assume-full" "$work/bin/assume-full"
+	fi
 else
-	note "building assume"
-	(cd "$repo_root" && go build -o "$work/bin/assume" ./cmd/assume) || die "go build ./cmd/assume failed"
+	note "building assume and assume-full"
+	(cd "$repo_root" && go build -o "$work/bin/" ./cmd/assume ./cmd/assume-full) ||
+		die "go build ./cmd/assume ./cmd/assume-full failed"
 fi
 export PATH="$work/bin:$PATH"
 
