@@ -11,6 +11,7 @@ import (
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/credcache"
 	"github.com/assume-cli/assume/internal/display"
+	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/shelldetect"
@@ -156,7 +157,7 @@ func adHocRole(src *session.Profile, o *exportOptions) *session.Profile {
 }
 
 // notice is the one line on stderr after success: never a secret.
-func notice(d Deps, p *session.Profile, res session.Result, c render.Credentials, wrote string) {
+func notice(d Deps, p *session.Profile, res provider.Result, c render.Credentials, wrote string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "assume: %s (%s)", display.Safe(p.Name), display.Safe(res.How))
 	if res.FromCache {
