@@ -15,6 +15,7 @@ import (
 	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/provider"
+	"github.com/assume-cli/assume/internal/sdkdeadline"
 	"github.com/assume-cli/assume/internal/session"
 )
 
@@ -101,7 +102,7 @@ func consoleFederated(ctx context.Context, o *Options, d Deps, p *session.Profil
 		if endpoint != "" {
 			so.BaseEndpoint = &endpoint
 		}
-		so.APIOptions = append(so.APIOptions, deadline.APIOption(limits.NetworkOrDefault()))
+		so.APIOptions = append(so.APIOptions, sdkdeadline.APIOption(limits.NetworkOrDefault()))
 	})
 	fed, err := console.FederationToken(ctx, client, duration)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/child"
 	"github.com/assume-cli/assume/internal/deadline"
+	"github.com/assume-cli/assume/internal/sdkdeadline"
 	"github.com/assume-cli/assume/internal/session"
 )
 
@@ -47,7 +48,7 @@ func SDKProvider(configFile, credentialsFile string, limits deadline.Limits) fun
 			config.WithWebIdentityRoleCredentialOptions(func(o *stscreds.WebIdentityRoleOptions) {
 				o.Client = webSTS
 			}),
-			config.WithAPIOptions([]func(*middleware.Stack) error{deadline.APIOption(limits.NetworkOrDefault())}),
+			config.WithAPIOptions([]func(*middleware.Stack) error{sdkdeadline.APIOption(limits.NetworkOrDefault())}),
 		)
 		if err != nil {
 			return nil, loadError(profile, err)

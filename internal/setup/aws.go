@@ -14,6 +14,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/provider"
+	"github.com/assume-cli/assume/internal/sdkdeadline"
 )
 
 // IAM is the part of the IAM API the set-up calls.
@@ -51,7 +52,7 @@ func NewClients(getenv func(string) string, httpClient *http.Client) Clients {
 			return nil, nil, err
 		}
 		// Every IAM and STS call of the set-up gets the network deadline.
-		cfg.APIOptions = append(cfg.APIOptions, deadline.APIOption(limits.NetworkOrDefault()))
+		cfg.APIOptions = append(cfg.APIOptions, sdkdeadline.APIOption(limits.NetworkOrDefault()))
 		iamEndpoint, stsEndpoint := provider.ServiceEndpoint(getenv, "IAM", profileEndpoint), provider.ServiceEndpoint(getenv, "STS", profileEndpoint)
 		iamClient := iam.NewFromConfig(cfg, func(o *iam.Options) {
 			if iamEndpoint != "" {
