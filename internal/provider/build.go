@@ -132,13 +132,17 @@ func (b *builder) uncached(ctx context.Context, s *session.Step) (aws.Credential
 		if b.o.SDKProvider == nil {
 			return nil, &session.ConfigError{Profile: s.Profile.Name, Msg: fmt.Sprintf("it is a %s profile, which this build of assume cannot use", s.Profile.Kind)}
 		}
-		return b.o.SDKProvider(ctx, s.Profile.Name, s.Profile.Kind)
+		return &lazy{make: func(ctx context.Context) (aws.CredentialsProvider, error) {
+			return b.o.SDKProvider(ctx, s.Profile.Name, s.Profile.Kind)
+		}}, nil
 	case session.InstanceRole:
-		prov, err := instanceProvider(s.Source, b.getenv(), b.o.Limits.NetworkOrDefault(), b.o.Now)
-		if err != nil {
-			return nil, &session.ConfigError{Profile: s.Profile.Name, Msg: err.Error()}
-		}
-		return prov, nil
+		return &lazy{make: func(context.Context) (aws.CredentialsProvider, error) {
+			prov, err := instanceProvider(s.Source, b.getenv(), b.o.Limits.NetworkOrDefault(), b.o.Now)
+			if err != nil {
+				return nil, &session.ConfigError{Profile: s.Profile.Name, Msg: err.Error()}
+			}
+			return prov, nil
+		}}, nil
 	}
 	return nil, fmt.Errorf("unknown step %d in the plan of profile %q", s.Call, s.Profile.Name)
 }
@@ -186,6 +190,26 @@ func (b *builder) tokens(p *session.Profile) TokenFunc {
 		}
 	}
 	return b.o.Tokens.For(p.MFAProcessCommand())
+}
+
+// lazy sets its provider up when credentials are first asked of it. Setting up the SDK's sources
+// loads and parses the config files (tens of milliseconds with thousands of profiles), and the
+// instance role's reads the environment; a cached result of a step above never needs either, so
+// a cache hit does not depend on them (and internal/fastpath can answer it without the SDK).
+type lazy struct {
+	make func(context.Context) (aws.CredentialsProvider, error)
+	prov aws.CredentialsProvider
+}
+
+func (l *lazy) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	if l.prov == nil {
+		p, err := l.make(ctx)
+		if err != nil {
+			return aws.Credentials{}, err
+		}
+		l.prov = p
+	}
+	return l.prov.Retrieve(ctx)
 }
 
 // processSigner passes on what a credential_process printed, which may be
