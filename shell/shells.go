@@ -191,3 +191,16 @@ func AutoRefresh(name string) ([]byte, error) {
 	}
 	return s.AutoRefresh(), nil
 }
+
+// PickFormat is the format given with --format (explicit), else the calling shell's (detect
+// names it), else bash's.
+func PickFormat(given string, detect func() string) (f render.Format, explicit bool, err error) {
+	if given != "" {
+		f, err := ParseFormat(given)
+		return f, true, err
+	}
+	if f, err := ParseFormat(detect()); err == nil {
+		return f, false, nil
+	}
+	return render.Bash, false, nil
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/display"
+	"github.com/assume-cli/assume/internal/fastpath"
 	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
@@ -203,24 +204,14 @@ func getCredentials(ctx context.Context, o *exportOptions, v validExport, p *ses
 	if err != nil {
 		return provider.Result{}, render.Credentials{}, err
 	}
-	creds := render.Credentials{
-		AccessKeyID:     res.Credentials.AccessKeyID,
-		SecretAccessKey: res.Credentials.SecretAccessKey,
-		SessionToken:    res.Credentials.SessionToken,
-		Region:          region,
-		Profile:         p.Name,
-	}
-	if res.Credentials.CanExpire {
-		creds.Expires = res.Credentials.Expires.UTC()
-	}
+	creds := fastpath.RenderCredentials(provider.SessionCredentials(res.Credentials), region, p.Name)
 	return res, creds, nil
 }
 
 // sessionOptions is how credentials for p are got (the cache, the MFA code's sources, the
 // deadlines), the same for every mode that uses them, and the region they are for.
 func sessionOptions(o *exportOptions, v validExport, p *session.Profile, d Deps) (provider.Options, string, error) {
-	region, err := chooseRegion(regionSource{o.Region, "-r"}, regionSource{p.RegionOrSource(), "profile " + display.Quote(p.Name)},
-		regionSource{d.Getenv("AWS_REGION"), "AWS_REGION"}, regionSource{d.Getenv("AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION"})
+	region, err := fastpath.Region(o.Region, p, d.Getenv)
 	if err != nil {
 		return provider.Options{}, "", err
 	}

@@ -61,7 +61,7 @@ func (c *CachedProvider) Retrieve(ctx context.Context) (aws.Credentials, error) 
 		return aws.Credentials{}, err
 	}
 	if creds.CanExpire {
-		if err := c.Cache.Put(c.Key, session.Entry{Profile: c.Profile, Kind: c.Kind, Credentials: fromAWS(creds)}); err != nil && c.OnStoreError != nil {
+		if err := c.Cache.Put(c.Key, session.Entry{Profile: c.Profile, Kind: c.Kind, Credentials: SessionCredentials(creds)}); err != nil && c.OnStoreError != nil {
 			c.OnStoreError(err)
 		}
 	}
@@ -93,13 +93,13 @@ func (noCache) Put(string, session.Entry) error  { return nil }
 func (noCache) Delete(string) error              { return nil }
 func (noCache) Lock(string) (func(), error)      { return func() {}, nil }
 
-// toAWS and fromAWS convert between the cache's credentials and the SDK's.
+// toAWS and SessionCredentials convert between the cache's credentials and the SDK's.
 func toAWS(c session.Credentials) aws.Credentials {
 	return aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken,
 		CanExpire: c.CanExpire, Expires: c.Expires, Source: c.Source}
 }
 
-func fromAWS(c aws.Credentials) session.Credentials {
+func SessionCredentials(c aws.Credentials) session.Credentials {
 	return session.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken,
 		CanExpire: c.CanExpire, Expires: c.Expires, Source: c.Source}
 }
