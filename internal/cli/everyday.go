@@ -9,5 +9,5 @@ func parseEveryday(args []string) (o *Options, ok bool) {
 	if !ok {
 		return nil, false
 	}
-	return &Options{Profile: cmd.Profile, Format: cmd.Format, ListProfiles: cmd.ListProfiles}, true
+	return &Options{Profile: cmd.Profile, Format: cmd.Format, ListProfiles: cmd.ListProfiles, Init: cmd.Init, AutoRefresh: cmd.AutoRefresh}, true
 }

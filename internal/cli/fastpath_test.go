@@ -133,7 +133,7 @@ func newFastWorld(t *testing.T) *fastWorld {
 		{args: []string{"plainrole"}},
 		{args: []string{"envrole"}, vars: map[string]string{"AWS_ACCESS_KEY_ID": staticKey, "AWS_SECRET_ACCESS_KEY": staticSec}},
 	} {
-		full := w.full(t, w.cacheDir, run.args, run.vars, w.now, false)
+		full := w.full(t, w.cacheDir, run.args, run.vars, w.now, terminal{})
 		if full.code != 0 {
 			t.Fatalf("filling the cache: assume %s: exit %d: %s", strings.Join(run.args, " "), full.code, full.stderr)
 		}
@@ -182,11 +182,18 @@ func (w *fastWorld) getenv(vars map[string]string) func(string) string {
 	}
 }
 
+// terminal is where stdout goes and which shell started assume.
+type terminal struct {
+	tty, pipe bool
+	parent    string // the parent process's shell
+}
+
 // full runs the whole program, as assume-full does.
-func (w *fastWorld) full(t *testing.T, cacheDir string, args []string, vars map[string]string, now time.Time, tty bool) fastResult {
+func (w *fastWorld) full(t *testing.T, cacheDir string, args []string, vars map[string]string, now time.Time, term terminal) fastResult {
 	t.Helper()
 	streams := iostreams.Test()
-	streams.SetStdoutTTY(tty)
+	streams.SetStdoutTTY(term.tty)
+	streams.SetStdoutPipe(term.pipe)
 	code := cli.Main(context.Background(), args, cli.Deps{
 		Streams:     streams.IOStreams,
 		Prompter:    &testkit.Prompter{},
@@ -194,16 +201,18 @@ func (w *fastWorld) full(t *testing.T, cacheDir string, args []string, vars map[
 		Now:         func() time.Time { return now },
 		CacheDir:    cacheDir,
 		DetectShell: func() string { return "bash" },
+		ParentShell: func() string { return term.parent },
 	})
 	return fastResult{handled: true, code: code, stdout: streams.OutBuf.String(), stderr: streams.ErrBuf.String()}
 }
 
 // fast runs the front alone.
-func (w *fastWorld) fast(cacheDir string, args []string, vars map[string]string, now time.Time, tty bool) fastResult {
+func (w *fastWorld) fast(cacheDir string, args []string, vars map[string]string, now time.Time, term terminal) fastResult {
 	streams := iostreams.Test()
 	code, handled := fastpath.Run(args, fastpath.Env{
-		Stdout: streams.OutBuf, Stderr: streams.ErrBuf, StdoutTTY: tty,
-		Getenv: w.getenv(vars), Now: func() time.Time { return now },
+		Stdout: streams.OutBuf, Stderr: streams.ErrBuf, StdoutTTY: term.tty, StdoutPipe: term.pipe,
+		ParentShell: func() string { return term.parent },
+		Getenv:      w.getenv(vars), Now: func() time.Time { return now },
 		Paths:    awsfile.Paths{Config: w.files.Config, Credentials: w.files.Credentials},
 		CacheDir: cacheDir, DetectShell: func() string { return "bash" },
 	})
@@ -244,7 +253,7 @@ func TestFastpathSaysWhatTheFullProgramSays(t *testing.T) {
 		args  []string
 		vars  map[string]string
 		later time.Duration // the clock this long after the cache was filled
-		tty   bool
+		term  terminal
 		// fast: the front answers this run itself.
 		fast bool
 	}{
@@ -278,8 +287,8 @@ func TestFastpathSaysWhatTheFullProgramSays(t *testing.T) {
 		{name: "keys in the keyring", args: []string{"kr"}},
 		{name: "source missing", args: []string{"orphan"}},
 		{name: "unknown profile", args: []string{"prdo"}},
-		{name: "terminal without --format", args: []string{"prod"}, tty: true},
-		{name: "terminal with --format", args: []string{"prod", "--format", "bash"}, tty: true, fast: true},
+		{name: "terminal without --format", args: []string{"prod"}, term: terminal{tty: true}},
+		{name: "terminal with --format", args: []string{"prod", "--format", "bash"}, term: terminal{tty: true}, fast: true},
 		{name: "unknown format", args: []string{"prod", "--format", "tcsh"}},
 		{name: "ASSUME_TIMEOUT set", args: []string{"prod"}, vars: map[string]string{"ASSUME_TIMEOUT": "45s"}, fast: true},
 		{name: "ASSUME_TIMEOUT wrong", args: []string{"prod"}, vars: map[string]string{"ASSUME_TIMEOUT": "soon"}},
@@ -289,12 +298,19 @@ func TestFastpathSaysWhatTheFullProgramSays(t *testing.T) {
 		{name: "refresh", args: []string{"prod", "--refresh"}},
 		{name: "profile list", args: []string{"--list-profiles"}, fast: true},
 		{name: "help", args: []string{"--help"}},
+		{name: "init bash", args: []string{"--init", "bash"}, term: terminal{pipe: true, parent: "bash"}, fast: true},
+		{name: "init zsh to a file", args: []string{"--init=zsh"}, term: terminal{parent: "bash"}, fast: true},
+		{name: "init fish with auto-refresh", args: []string{"--init", "fish", "--auto-refresh"}, term: terminal{pipe: true, parent: "fish"}, fast: true},
+		{name: "init pwsh alias", args: []string{"--auto-refresh", "--init=pwsh"}, term: terminal{pipe: true, parent: "pwsh"}, fast: true},
+		{name: "init for the wrong shell", args: []string{"--init", "bash"}, term: terminal{pipe: true, parent: "zsh"}},
+		{name: "init for a shell without one", args: []string{"--init", "sh"}},
+		{name: "init for an unknown shell", args: []string{"--init", "tcsh", "--auto-refresh"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			now := w.now.Add(c.later)
-			fast := w.fast(copyDir(t, w.cacheDir), c.args, c.vars, now, c.tty)
+			fast := w.fast(copyDir(t, w.cacheDir), c.args, c.vars, now, c.term)
 			if fast.handled != c.fast {
 				t.Fatalf("assume %s: the front answered: %v, want %v (stderr %q)", strings.Join(c.args, " "), fast.handled, c.fast, fast.stderr)
 			}
@@ -304,7 +320,7 @@ func TestFastpathSaysWhatTheFullProgramSays(t *testing.T) {
 				}
 				return
 			}
-			full := w.full(t, copyDir(t, w.cacheDir), c.args, c.vars, now, c.tty)
+			full := w.full(t, copyDir(t, w.cacheDir), c.args, c.vars, now, c.term)
 			if fast != full {
 				t.Fatalf("assume %s:\nfront: exit %d\n  stdout %q\n  stderr %q\nfull:  exit %d\n  stdout %q\n  stderr %q",
 					strings.Join(c.args, " "), fast.code, fast.stdout, fast.stderr, full.code, full.stdout, full.stderr)

@@ -39,14 +39,11 @@ func withAutoRefresh(o *Options, script []byte) ([]byte, error) {
 	if !o.AutoRefresh {
 		return script, nil
 	}
-	hook, err := shell.AutoRefresh(o.Init)
+	script, err := shell.WithAutoRefresh(o.Init, script)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	if n := len(script); n > 0 && script[n-1] != '\n' {
-		script = append(script, '\n')
-	}
-	return append(script, hook...), nil
+	return script, nil
 }
 
 // runServer is `assume PROFILE --server -- COMMAND`: credentials got as an export gets them,

@@ -1,7 +1,7 @@
 // Package fastpath answers the runs of assume that people make all day and that need neither the
 // network nor the AWS SDK: `assume PROFILE` (and the `--format F` forms the shell wrapper sends)
-// when the credentials are long-term keys in the files or a fresh entry of the cache, and
-// `--list-profiles`, which tab completion sends.
+// when the credentials are long-term keys in the files or a fresh entry of the cache,
+// `--list-profiles`, which tab completion sends, and `--init SHELL`, which every new shell runs.
 //
 // Go runs the initialisation of every package linked into a program before main, whatever the
 // run does; the SDK's (endpoint tables, schemas, the HTTP stack), kong's and survey's cost about
@@ -38,13 +38,17 @@ import (
 type Env struct {
 	Stdout, Stderr io.Writer
 	StdoutTTY      bool
-	Getenv         func(string) string
-	Now            func() time.Time
-	Paths          awsfile.Paths
+	// StdoutPipe: a shell is reading stdout right now (for --init's check of which shell).
+	StdoutPipe bool
+	Getenv     func(string) string
+	Now        func() time.Time
+	Paths      awsfile.Paths
 	// CacheDir; empty: credcache.DefaultDir.
 	CacheDir string
 	// DetectShell names the calling shell (for the output format when --format is not given).
 	DetectShell func() string
+	// ParentShell names the shell that is the parent process, "" when it is none.
+	ParentShell func() string
 }
 
 // SystemEnv is the real process's.
@@ -52,9 +56,10 @@ func SystemEnv() Env {
 	home, _ := os.UserHomeDir()
 	streams := iostreams.System()
 	return Env{
-		Stdout: os.Stdout, Stderr: os.Stderr, StdoutTTY: streams.IsStdoutTTY(),
+		Stdout: os.Stdout, Stderr: os.Stderr, StdoutTTY: streams.IsStdoutTTY(), StdoutPipe: streams.IsStdoutPipe(),
 		Getenv: os.Getenv, Now: time.Now, Paths: awsfile.DefaultPaths(os.Getenv, home),
 		DetectShell: func() string { return shelldetect.Detect(os.Getenv) },
+		ParentShell: shelldetect.Parent,
 	}
 }
 
@@ -78,7 +83,22 @@ func Run(args []string, e Env) (code int, handled bool) {
 		}
 		return write(e, out.Bytes(), nil)
 	}
+	if cmd.Init != "" {
+		return initScript(cmd, e)
+	}
 	return export(cmd, e)
+}
+
+// initScript prints the shell integration of --init SHELL [--auto-refresh].
+func initScript(cmd Everyday, e Env) (code int, handled bool) {
+	script, err := shell.Init(cmd.Init)
+	if err == nil && cmd.AutoRefresh {
+		script, err = shell.WithAutoRefresh(cmd.Init, script)
+	}
+	if err != nil || (e.StdoutPipe && shell.CheckReader(cmd.Init, e.ParentShell()) != nil) {
+		return 0, false
+	}
+	return write(e, script, nil)
 }
 
 // export prints cmd.Profile's credentials, when the files or the cache hold them.
