@@ -356,20 +356,13 @@ func TestListProfilesTouchesOnlyTheTwoFiles(t *testing.T) {
 	}
 	allowed := map[string]bool{sb.configFile: true, sb.credsFile: true}
 	pathArg := regexp.MustCompile(`"([^"]*)"`)
-	// Programs started: assume, and assume-full when assume hands the run over. That hand-over
-	// is an exec in the same process, so every execve must come from one process ID.
+	// The small front answers --list-profiles itself: tab completion sends it, so the run must
+	// not pay for assume-full's start (the hand-over would be a second execve in this process).
 	var execs []string
-	execPIDs := map[string]bool{}
 	for _, l := range strings.Split(string(b), "\n") {
 		switch {
 		case strings.Contains(l, "execve("):
 			execs = append(execs, l)
-			if pid, _, ok := strings.Cut(l, " "); ok {
-				execPIDs[pid] = true
-			}
-			if m := pathArg.FindStringSubmatch(l); m == nil || (filepath.Base(m[1]) != "assume" && filepath.Base(m[1]) != "assume-full") {
-				t.Errorf("--list-profiles started a program other than assume and assume-full: %s", l)
-			}
 			continue
 		case strings.Contains(l, "connect("):
 			t.Errorf("a socket was connected: %s", l)
@@ -387,7 +380,7 @@ func TestListProfilesTouchesOnlyTheTwoFiles(t *testing.T) {
 			t.Errorf("--list-profiles touched %s: %s", m[1], l)
 		}
 	}
-	if len(execs) == 0 || len(execs) > 2 || len(execPIDs) != 1 {
-		t.Errorf("want only assume itself, handing over at most once to assume-full in the same process; the execve calls were:\n%s", strings.Join(execs, "\n"))
+	if len(execs) != 1 {
+		t.Errorf("%d programs started (want only assume itself, answering without assume-full):\n%s", len(execs), strings.Join(execs, "\n"))
 	}
 }

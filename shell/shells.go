@@ -191,3 +191,52 @@ func AutoRefresh(name string) ([]byte, error) {
 	}
 	return s.AutoRefresh(), nil
 }
+
+// WithAutoRefresh appends the prompt hook of --init NAME --auto-refresh to script.
+func WithAutoRefresh(name string, script []byte) ([]byte, error) {
+	hook, err := AutoRefresh(name)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(script); n > 0 && script[n-1] != '\n' {
+		script = append(script, '\n')
+	}
+	return append(script, hook...), nil
+}
+
+// Integration returns the shell whose integration --init can load ("pwsh" is PowerShell); ok is
+// false for one without (sh) or an unknown name.
+func Integration(name string) (s Shell, ok bool) {
+	s, ok = Lookup(name)
+	return s, ok && s.RCLine != ""
+}
+
+// CheckReader refuses to feed one shell's integration to another: reader is the shell reading
+// --init's output right now (the parent process of a pipe), and requested the one asked for.
+// The rc line of the wrong shell (bash's eval in ~/.zshrc, fish's in ~/.bashrc) would load a
+// completion the shell cannot run, or fail to parse.
+func CheckReader(requested, reader string) error {
+	want, ok := Integration(requested)
+	if !ok {
+		return nil
+	}
+	running, ok := Integration(reader)
+	if !ok || running.Name == want.Name {
+		return nil
+	}
+	return fmt.Errorf("this shell is %s, but the line loads the %s integration: in %s, use %s instead",
+		running.Name, want.Name, running.RCFile, running.RCLine)
+}
+
+// PickFormat is the format given with --format (explicit), else the calling shell's (detect
+// names it), else bash's.
+func PickFormat(given string, detect func() string) (f render.Format, explicit bool, err error) {
+	if given != "" {
+		f, err := ParseFormat(given)
+		return f, true, err
+	}
+	if f, err := ParseFormat(detect()); err == nil {
+		return f, false, nil
+	}
+	return render.Bash, false, nil
+}

@@ -14,6 +14,8 @@ import (
 	"github.com/assume-cli/assume/internal/console"
 	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/display"
+	"github.com/assume-cli/assume/internal/provider"
+	"github.com/assume-cli/assume/internal/sdkdeadline"
 	"github.com/assume-cli/assume/internal/session"
 )
 
@@ -45,7 +47,7 @@ func runConsole(ctx context.Context, o *Options, d Deps) error {
 // with. Role credentials (cached as for an export) sign in directly; an IAM
 // user's long-term keys through GetFederationToken; an IAM user with MFA gets
 // the account's sign-in page, since AWS signs no MFA session in to the console.
-func deliverConsole(ctx context.Context, o *Options, d Deps, p *session.Profile, region string, duration time.Duration, sopts session.Options) error {
+func deliverConsole(ctx context.Context, o *Options, d Deps, p *session.Profile, region string, duration time.Duration, sopts provider.Options) error {
 	// The destination is checked before any call.
 	if _, err := console.Destination(console.PartitionOf(p.RoleARN, region), region, o.Service); err != nil {
 		return usageErr("%v", err)
@@ -56,7 +58,7 @@ func deliverConsole(ctx context.Context, o *Options, d Deps, p *session.Profile,
 	case p.Kind == session.KindStatic && p.SessionToken == "":
 		return consoleFederated(ctx, o, d, p, region, duration, sopts.Limits)
 	}
-	res, err := session.Get(ctx, p, sopts)
+	res, err := provider.Get(ctx, p, sopts)
 	if err != nil {
 		return err
 	}
@@ -91,16 +93,16 @@ func consoleFederated(ctx context.Context, o *Options, d Deps, p *session.Profil
 	if duration != 0 && (duration < console.MinFederationDuration || duration > console.MaxFederationDuration) {
 		return usageErr("--duration %s is outside GetFederationToken's limits for profile %q: use 15m to 36h", o.Duration, p.Name)
 	}
-	cfg, err := session.LoadAWSConfig(ctx, credentials.NewStaticCredentialsProvider(p.AccessKeyID, p.SecretAccessKey, ""), region, d.HTTPClient)
+	cfg, err := provider.LoadAWSConfig(ctx, credentials.NewStaticCredentialsProvider(p.AccessKeyID, p.SecretAccessKey, ""), region, d.HTTPClient)
 	if err != nil {
 		return err
 	}
-	endpoint := session.Endpoint(d.Getenv, p)
+	endpoint := provider.Endpoint(d.Getenv, p)
 	client := sts.NewFromConfig(cfg, func(so *sts.Options) {
 		if endpoint != "" {
 			so.BaseEndpoint = &endpoint
 		}
-		so.APIOptions = append(so.APIOptions, deadline.APIOption(limits.NetworkOrDefault()))
+		so.APIOptions = append(so.APIOptions, sdkdeadline.APIOption(limits.NetworkOrDefault()))
 	})
 	fed, err := console.FederationToken(ctx, client, duration)
 	if err != nil {

@@ -14,7 +14,8 @@ import (
 func TestEverydayMatchesKong(t *testing.T) {
 	t.Parallel()
 	pool := []string{"prod", "acct-0001-admin", "--format", "bash", "--format=fish", "--format=", "-x", "--", "",
-		"--list-profiles", "-l", "p=q", "ümlaut", "--format=-d", "--formats"}
+		"--list-profiles", "-l", "p=q", "ümlaut", "--format=-d", "--formats",
+		"--init", "zsh", "--init=fish", "--auto-refresh", "--init="}
 	var argvs [][]string
 	var grow func(prefix []string)
 	grow = func(prefix []string) {
@@ -44,7 +45,8 @@ func TestEverydayMatchesKong(t *testing.T) {
 			t.Errorf("%q: fast %+v, kong %+v", argv, *fast, *slow)
 		}
 	}
-	for _, want := range [][]string{{"prod"}, {"--format", "bash", "prod"}, {"prod", "--format", "bash"}, {"--format=fish", "prod"}, {"prod", "--format=fish"}, {"--list-profiles"}} {
+	for _, want := range [][]string{{"prod"}, {"--format", "bash", "prod"}, {"prod", "--format", "bash"}, {"--format=fish", "prod"}, {"prod", "--format=fish"}, {"--list-profiles"},
+		{"--init", "bash"}, {"--init=zsh"}, {"--init", "fish", "--auto-refresh"}, {"--auto-refresh", "--init=powershell"}} {
 		if _, ok := parseEveryday(want); !ok {
 			t.Errorf("%q is an everyday form the fast parser left to kong", strings.Join(want, " "))
 		}

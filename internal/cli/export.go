@@ -10,6 +10,8 @@ import (
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/display"
+	"github.com/assume-cli/assume/internal/fastpath"
+	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
 )
@@ -89,7 +91,7 @@ func validateExport(o *exportOptions, d Deps) (validExport, error) {
 	var v validExport
 	var err error
 	if o.Code != "" {
-		if err := session.ValidateCode(o.Code); err != nil {
+		if err := provider.ValidateCode(o.Code); err != nil {
 			return v, err
 		}
 	}
@@ -167,7 +169,7 @@ func resolveExport(o *exportOptions, d Deps) (*session.Profile, error) {
 type prepared struct {
 	v      validExport
 	p      *session.Profile
-	sopts  session.Options
+	sopts  provider.Options
 	region string
 }
 
@@ -193,55 +195,45 @@ func prepare(o *Options, d Deps, noOutput bool) (*prepared, error) {
 }
 
 // getCredentials gets p's credentials from the cache or STS.
-func getCredentials(ctx context.Context, o *exportOptions, v validExport, p *session.Profile, d Deps) (session.Result, render.Credentials, error) {
+func getCredentials(ctx context.Context, o *exportOptions, v validExport, p *session.Profile, d Deps) (provider.Result, render.Credentials, error) {
 	sopts, region, err := sessionOptions(o, v, p, d)
 	if err != nil {
-		return session.Result{}, render.Credentials{}, err
+		return provider.Result{}, render.Credentials{}, err
 	}
-	res, err := session.Get(ctx, p, sopts)
+	res, err := provider.Get(ctx, p, sopts)
 	if err != nil {
-		return session.Result{}, render.Credentials{}, err
+		return provider.Result{}, render.Credentials{}, err
 	}
-	creds := render.Credentials{
-		AccessKeyID:     res.Credentials.AccessKeyID,
-		SecretAccessKey: res.Credentials.SecretAccessKey,
-		SessionToken:    res.Credentials.SessionToken,
-		Region:          region,
-		Profile:         p.Name,
-	}
-	if res.Credentials.CanExpire {
-		creds.Expires = res.Credentials.Expires.UTC()
-	}
+	creds := fastpath.RenderCredentials(provider.SessionCredentials(res.Credentials), region, p.Name)
 	return res, creds, nil
 }
 
 // sessionOptions is how credentials for p are got (the cache, the MFA code's sources, the
 // deadlines), the same for every mode that uses them, and the region they are for.
-func sessionOptions(o *exportOptions, v validExport, p *session.Profile, d Deps) (session.Options, string, error) {
-	region, err := chooseRegion(regionSource{o.Region, "-r"}, regionSource{p.RegionOrSource(), "profile " + display.Quote(p.Name)},
-		regionSource{d.Getenv("AWS_REGION"), "AWS_REGION"}, regionSource{d.Getenv("AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION"})
+func sessionOptions(o *exportOptions, v validExport, p *session.Profile, d Deps) (provider.Options, string, error) {
+	region, err := fastpath.Region(o.Region, p, d.Getenv)
 	if err != nil {
-		return session.Options{}, "", err
+		return provider.Options{}, "", err
 	}
 	store, err := cacheStore(d)
 	if err != nil {
-		return session.Options{}, "", err
+		return provider.Options{}, "", err
 	}
-	return session.Options{
+	return provider.Options{
 		Duration:        v.duration,
 		SessionDuration: v.sessionDuration,
 		NoSession:       o.NoSession,
 		Refresh:         o.Refresh,
-		Clients:         session.NewClientFactory(region, session.Endpoint(d.Getenv, p), d.HTTPClient),
+		Clients:         provider.NewClientFactory(region, provider.Endpoint(d.Getenv, p), d.HTTPClient),
 		Cache:           store,
-		Tokens: &session.MFACodes{
+		Tokens: &provider.MFACodes{
 			Code: o.Code, Process: o.MFAProcess, Prompter: d.Prompter,
 			Profile: p.Name, Stdin: os.Stdin, Stderr: d.Streams.ErrOut, Timeout: v.limits.Process,
 			NonInteractive: o.NonInteractive,
 		},
 		Now:         d.Now,
 		Getenv:      d.Getenv,
-		SDKProvider: session.SDKProvider(d.Paths.Config, d.Paths.Credentials, v.limits),
+		SDKProvider: provider.SDKProvider(d.Paths.Config, d.Paths.Credentials, v.limits),
 		Keyring:     keyringReader{chosen: o.Keyring, d: d},
 		Limits:      v.limits,
 		OnCacheError: func(err error) {
@@ -252,7 +244,7 @@ func sessionOptions(o *exportOptions, v validExport, p *session.Profile, d Deps)
 
 // deliver writes --write-profile, then runs the command or prints the export statements, and
 // says on stderr what was done.
-func deliver(ctx context.Context, o *exportOptions, v validExport, p *session.Profile, res session.Result, creds render.Credentials, d Deps) error {
+func deliver(ctx context.Context, o *exportOptions, v validExport, p *session.Profile, res provider.Result, creds render.Credentials, d Deps) error {
 	if o.WriteProfile != "" {
 		if err := writeProfile(d, d.Paths, o.WriteProfile, creds); err != nil {
 			return err

@@ -14,29 +14,24 @@ import (
 // integrationFor returns the shell whose integration --init can load ("pwsh" is PowerShell),
 // or nil for one without (sh) or an unknown name.
 func integrationFor(name string) *shell.Shell {
-	s, ok := shell.Lookup(name)
-	if !ok || s.RCLine == "" {
+	s, ok := shell.Integration(name)
+	if !ok {
 		return nil
 	}
 	return &s
 }
 
-// checkInitTarget refuses to feed one shell's integration to another: the rc line of the
-// wrong shell (bash's eval in ~/.zshrc, fish's in ~/.bashrc) would load a completion the
-// shell cannot run, or fail to parse. Only output read by a shell right now (a pipe) is
-// checked, so `assume --init fish > file` from bash still works.
+// checkInitTarget refuses to feed one shell's integration to another (shell.CheckReader). Only
+// output read by a shell right now (a pipe) is checked, so `assume --init fish > file` from bash
+// still works, and only the parent process counts: $SHELL says nothing about who reads the pipe.
 func checkInitTarget(requested string, d Deps) error {
-	want := integrationFor(requested)
-	if want == nil || !d.Streams.IsStdoutPipe() {
+	if !d.Streams.IsStdoutPipe() {
 		return nil
 	}
-	// Only the parent process counts: $SHELL says nothing about who reads the pipe.
-	running := integrationFor(d.ParentShell())
-	if running == nil || running.Name == want.Name {
-		return nil
+	if err := shell.CheckReader(requested, d.ParentShell()); err != nil {
+		return usageErr("%v", err)
 	}
-	return usageErr("this shell is %s, but the line loads the %s integration: in %s, use %s instead",
-		running.Name, want.Name, running.RCFile, running.RCLine)
+	return nil
 }
 
 // guidance is the answer when credentials would land on a terminal: the wrapper that

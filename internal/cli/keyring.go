@@ -46,7 +46,7 @@ func openKeyring(d Deps, names ...string) (*keystore.Store, error) {
 	return s, nil
 }
 
-// keyringReader is session.Keyring over keystore. The profile's `keyring` setting names where its key is; only a
+// keyringReader is provider.Keyring over keystore. The profile's `keyring` setting names where its key is; only a
 // profile that leaves it to the machine ("auto") follows --keyring / ASSUME_KEYRING (chosen, the backend).
 type keyringReader struct {
 	chosen string

@@ -14,6 +14,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/display"
+	"github.com/assume-cli/assume/internal/fastpath"
 	"github.com/assume-cli/assume/internal/iostreams"
 	"github.com/assume-cli/assume/internal/session"
 )
@@ -21,17 +22,7 @@ import (
 // listProfileNames is the completion fast path: a header scan of the two
 // files, no SDK, no cache, no network.
 func listProfileNames(_ *Options, d Deps) error {
-	names, err := awsfile.ProfileNames(d.Paths)
-	if err != nil {
-		return err
-	}
-	var b strings.Builder
-	for _, n := range names {
-		b.WriteString(n)
-		b.WriteByte('\n')
-	}
-	_, err = fmt.Fprint(d.Streams.Out, b.String())
-	return err
+	return fastpath.ListProfiles(d.Streams.Out, d.Paths)
 }
 
 // profileRow is one line of `assume -l`.

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/assume-cli/assume/internal/credcache"
 	"github.com/assume-cli/assume/internal/fakests"
 	"github.com/assume-cli/assume/internal/iostreams"
@@ -70,7 +68,7 @@ func (e *profilesEnv) stderr() string { return e.streams.ErrBuf.String() }
 func (e *profilesEnv) cache(key, profile, kind string, left time.Duration) {
 	e.t.Helper()
 	store := credcache.Store{Dir: e.cacheDir}
-	err := store.Put(key, session.Entry{Profile: profile, Kind: kind, Credentials: aws.Credentials{
+	err := store.Put(key, session.Entry{Profile: profile, Kind: kind, Credentials: session.Credentials{
 		AccessKeyID: "ASIACACHED" + kind, SecretAccessKey: "cachedSecret/" + key, SessionToken: "token-" + key,
 		CanExpire: true, Expires: e.now.Add(left),
 	}})

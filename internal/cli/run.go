@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/credcache"
 	"github.com/assume-cli/assume/internal/display"
+	"github.com/assume-cli/assume/internal/fastpath"
+	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/shelldetect"
@@ -88,18 +89,11 @@ func mfaCode(o *Options, d Deps) string {
 
 // pickFormat is --format (given: explicit), else the calling shell's, else bash.
 func pickFormat(given string, d Deps) (render.Format, bool, error) {
-	if given != "" {
-		f, err := shell.ParseFormat(given)
-		if err != nil {
-			return "", true, usageErr("%v", err)
-		}
-		return f, true, nil
-	}
-	f, err := shell.ParseFormat(d.DetectShell())
+	f, explicit, err := shell.PickFormat(given, d.DetectShell)
 	if err != nil {
-		f = render.Bash
+		return "", true, usageErr("%v", err)
 	}
-	return f, false, nil
+	return f, explicit, nil
 }
 
 func cacheStore(d Deps) (*credcache.Store, error) {
@@ -156,24 +150,8 @@ func adHocRole(src *session.Profile, o *exportOptions) *session.Profile {
 }
 
 // notice is the one line on stderr after success: never a secret.
-func notice(d Deps, p *session.Profile, res session.Result, c render.Credentials, wrote string) {
-	var b strings.Builder
-	fmt.Fprintf(&b, "assume: %s (%s)", display.Safe(p.Name), display.Safe(res.How))
-	if res.FromCache {
-		b.WriteString(", cached")
-	}
-	if !c.Expires.IsZero() {
-		left := c.Expires.Sub(d.Now()).Round(time.Minute)
-		fmt.Fprintf(&b, ", expires %s (in %s)", c.Expires.Local().Format("15:04 MST"), session.ShortDuration(left))
-	}
-	if c.Region != "" {
-		fmt.Fprintf(&b, ", region %s", display.Safe(c.Region))
-	}
-	if wrote != "" {
-		fmt.Fprintf(&b, ", written to [%s]", display.Safe(wrote))
-	}
-	b.WriteString("\n")
-	fmt.Fprint(d.Streams.ErrOut, b.String())
+func notice(d Deps, p *session.Profile, res provider.Result, c render.Credentials, wrote string) {
+	fastpath.Notice(d.Streams.ErrOut, d.Now(), p.Name, res.How, res.FromCache, c, wrote)
 }
 
 func firstNonEmpty(s ...string) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/assume-cli/assume/internal/credserver"
 	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/prompt"
+	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/shell"
@@ -38,14 +39,11 @@ func withAutoRefresh(o *Options, script []byte) ([]byte, error) {
 	if !o.AutoRefresh {
 		return script, nil
 	}
-	hook, err := shell.AutoRefresh(o.Init)
+	script, err := shell.WithAutoRefresh(o.Init, script)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	if n := len(script); n > 0 && script[n-1] != '\n' {
-		script = append(script, '\n')
-	}
-	return append(script, hook...), nil
+	return script, nil
 }
 
 // runServer is `assume PROFILE --server -- COMMAND`: credentials got as an export gets them,
@@ -68,7 +66,7 @@ func runServer(ctx context.Context, o *Options, d Deps) error {
 // serveCommand is `assume PROFILE --server -- COMMAND`: COMMAND gets a
 // loopback container-credentials endpoint that renews p's credentials from
 // the cache before they expire, and lives exactly as long as COMMAND.
-func serveCommand(ctx context.Context, d Deps, cmd *command, p *session.Profile, sopts session.Options, region string, files *awsfile.Files) error {
+func serveCommand(ctx context.Context, d Deps, cmd *command, p *session.Profile, sopts provider.Options, region string, files *awsfile.Files) error {
 	margin := credserver.DefaultMargin
 	if v := d.Getenv(refreshMarginVar); v != "" {
 		m, err := parseDuration(refreshMarginVar, v)
@@ -79,7 +77,7 @@ func serveCommand(ctx context.Context, d Deps, cmd *command, p *session.Profile,
 	}
 	// The first credentials are got before COMMAND starts, so a code is asked
 	// for (or an error shown) while nothing else writes to the terminal.
-	res, err := session.Get(ctx, p, sopts)
+	res, err := provider.Get(ctx, p, sopts)
 	if err != nil {
 		return err
 	}
@@ -128,7 +126,7 @@ func serveCommand(ctx context.Context, d Deps, cmd *command, p *session.Profile,
 // (asking for a code when that session is over, as assume always does).
 type renewingSource struct {
 	profile *session.Profile
-	opts    session.Options
+	opts    provider.Options
 	mu      sync.Mutex
 	first   *aws.Credentials
 	// canPrompt tells, at each renewal, whether a person can be asked for a
@@ -155,7 +153,7 @@ func (s *renewingSource) Retrieve(ctx context.Context) (aws.Credentials, error) 
 		}
 		o.Tokens = &tokens
 	}
-	res, err := session.Get(ctx, s.profile, o)
+	res, err := provider.Get(ctx, s.profile, o)
 	return res.Credentials, err
 }
 
@@ -188,7 +186,7 @@ func onceEach(d Deps) func(error) {
 			return
 		}
 		said[msg] = true
-		var needed *session.CodeNeededError
+		var needed *provider.CodeNeededError
 		if errors.As(err, &needed) {
 			msg = strings.TrimSuffix(msg, ".") + " (in another terminal: the next request then renews from that session)."
 		}

@@ -14,7 +14,7 @@ import (
 	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/mfa"
-	"github.com/assume-cli/assume/internal/session"
+	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/setup"
 )
 
@@ -41,7 +41,7 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 	}
 	code := mfaCode(o, d)
 	if code != "" {
-		if err := session.ValidateCode(code); err != nil {
+		if err := provider.ValidateCode(code); err != nil {
 			return err
 		}
 	}

@@ -17,8 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/session"
 )
@@ -174,7 +172,7 @@ func readEntry(d *dir, name string) ([]byte, error) {
 }
 
 func (r record) entry() session.Entry {
-	return session.Entry{Profile: r.Profile, Kind: r.Kind, Credentials: aws.Credentials{
+	return session.Entry{Profile: r.Profile, Kind: r.Kind, Credentials: session.Credentials{
 		AccessKeyID: r.AccessKeyID, SecretAccessKey: r.SecretAccessKey, SessionToken: r.SessionToken,
 		CanExpire: true, Expires: r.Expiration, Source: r.Source,
 	}}

@@ -6,14 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/assume-cli/assume/internal/credcache"
 	"github.com/assume-cli/assume/internal/session"
 )
 
 func entry() session.Entry {
-	return session.Entry{Profile: "prod", Kind: "role", Credentials: aws.Credentials{
+	return session.Entry{Profile: "prod", Kind: "role", Credentials: session.Credentials{
 		AccessKeyID: "ASIAX", SecretAccessKey: "secret", SessionToken: "token",
 		CanExpire: true, Expires: time.Now().Add(time.Hour).UTC().Truncate(time.Second),
 	}}

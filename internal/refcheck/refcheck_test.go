@@ -23,6 +23,7 @@ import (
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/fakests"
+	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/testkit"
 )
@@ -293,7 +294,7 @@ func assumeOne(files *awsfile.Files, paths awsfile.Paths, fake *fake, name strin
 		return keysOutcome("keys", p.AccessKeyID, p.SecretAccessKey, p.SessionToken)
 	case session.KindSSO, session.KindWebIdentity, session.KindLogin:
 		// Loaded but not called, as botocore defers these calls; a login session is read at once by both.
-		prov, err := session.SDKProvider(paths.Config, paths.Credentials, deadline.Limits{})(ctx, name, p.Kind)
+		prov, err := provider.SDKProvider(paths.Config, paths.Credentials, deadline.Limits{})(ctx, name, p.Kind)
 		if err == nil && p.Kind == session.KindLogin {
 			_, err = prov.Retrieve(ctx)
 		}
@@ -310,11 +311,11 @@ func assumeOne(files *awsfile.Files, paths awsfile.Paths, fake *fake, name strin
 		}
 	}
 	before := len(fake.Calls())
-	res, err := session.Get(ctx, p, session.Options{
-		Clients:     session.NewClientFactory("us-east-1", fake.URL, nil),
+	res, err := provider.Get(ctx, p, provider.Options{
+		Clients:     provider.NewClientFactory("us-east-1", fake.URL, nil),
 		Getenv:      func(string) string { return "" },
 		Now:         time.Now,
-		SDKProvider: session.SDKProvider(paths.Config, paths.Credentials, deadline.Limits{}),
+		SDKProvider: provider.SDKProvider(paths.Config, paths.Credentials, deadline.Limits{}),
 	})
 	switch p.Kind {
 	case session.KindRole:

@@ -1,13 +1,5 @@
 package session
 
-import (
-	"context"
-	"fmt"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-)
-
 // A profile whose long-term keys live in the operating system's keyring says so in the config file, with settings
 // that hold no secret:
 //
@@ -23,11 +15,6 @@ const (
 	KeyringIDSetting = "keyring_access_key_id"
 	keyringAuto      = "auto"
 )
-
-// Keyring reads an IAM user's long-term keys from the keyring named backend ("auto": the machine's own).
-type Keyring interface {
-	AccessKey(ctx context.Context, backend, profile string) (id, secret string, err error)
-}
 
 // fromKeyring marks p as keeping its keys in the keyring when its files say so and hold no keys themselves (keys in
 // the credentials file win, as they do for every other AWS tool).
@@ -45,34 +32,3 @@ func fromKeyring(p *Profile, v map[string]string) {
 
 // InKeyring reports whether p's long-term keys are in the keyring.
 func (p *Profile) InKeyring() bool { return p.Keyring != "" }
-
-// longTermKeys is the provider of p's long-term keys: from the files, or from the keyring when first needed.
-func (b *builder) longTermKeys(p *Profile) aws.CredentialsProvider {
-	if !p.InKeyring() {
-		return credentials.NewStaticCredentialsProvider(p.AccessKeyID, p.SecretAccessKey, "")
-	}
-	return keyringKeys{ring: b.o.Keyring, profile: p}
-}
-
-type keyringKeys struct {
-	ring    Keyring
-	profile *Profile
-}
-
-func (k keyringKeys) Retrieve(ctx context.Context) (aws.Credentials, error) {
-	p := k.profile
-	if k.ring == nil {
-		return aws.Credentials{}, &ConfigError{Profile: p.Name, Msg: "its keys are in the keyring, which this run cannot open"}
-	}
-	id, secret, err := k.ring.AccessKey(ctx, p.Keyring, p.Name)
-	if err != nil {
-		return aws.Credentials{}, err
-	}
-	if id != p.AccessKeyID {
-		// The cache keys come from the ID in the config file: signing with another key would file its sessions
-		// under the wrong one.
-		return aws.Credentials{}, &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("the keyring holds access key %s, but %s says %s; run `assume --setup %s --keyring %s` to store the current key and update both",
-			id, KeyringIDSetting, p.AccessKeyID, p.Name, p.Keyring)}
-	}
-	return aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, Source: "keyring"}, nil
-}

@@ -1,16 +1,10 @@
 package session
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
-	"github.com/assume-cli/assume/internal/deadline"
 )
 
 // STS duration limits.
@@ -24,74 +18,108 @@ const (
 	ChainedRoleLimit = time.Hour
 )
 
-// Options steer how credentials are obtained.
-type Options struct {
+// A Plan is how a profile's credentials are made: a chain of steps, each one call (or none, for keys
+// that are simply there), with the cache key of every step whose result is cached. It is pure data,
+// decided from the profile and the flags alone, so that a run which finds the top step's result in
+// the cache needs no AWS client at all (internal/fastpath), and the providers that make the calls
+// (internal/provider) are built from the same decisions.
+type Plan struct {
+	Top *Step
+	// How says how the credentials are obtained, for the notice on stderr.
+	How string
+	// Chained is true for a role assumed with temporary credentials (an MFA session, another
+	// role, instance credentials): STS caps it, and a console session made of it, at 1 hour.
+	Chained bool
+	// LongTermHow replaces How, and Chained becomes false, when the credential_process the top
+	// role is assumed with prints long-term keys: which it does is known only once it has run.
+	LongTermHow string
+}
+
+// Call is what a step does.
+type Call int
+
+const (
+	// Keys are there already: a profile's long-term keys (or its temporary keys) from the files,
+	// or AWS_* variables for credential_source = Environment.
+	Keys Call = iota
+	// KeyringKeys are an IAM user's long-term keys kept in the keyring (Profile.Keyring).
+	KeyringKeys
+	// GetSessionToken makes an MFA session, signed by the user's long-term keys.
+	GetSessionToken
+	// AssumeRole assumes Step.RoleARN, signed by the signer's credentials.
+	AssumeRole
+	// SDKSource is the AWS SDK's own provider for a process, SSO, login or web-identity profile.
+	SDKSource
+	// InstanceRole is the instance's or container's role (credential_source Ec2InstanceMetadata
+	// or EcsContainer).
+	InstanceRole
+)
+
+// Step is one call of a plan.
+type Step struct {
+	Call Call
+	// Profile is the profile whose settings the step uses: whose keys, whose role, whose source.
+	Profile *Profile
+	// Key is the cache key of the step's result; empty: it is not cached.
+	Key string
+	// CacheKind is stored with a cached result: "session", "role" or the SDK profile's kind.
+	CacheKind string
+	// Refresh: skip what is cached for this step (--refresh, on the top step only).
+	Refresh bool
+	// Signer is the step whose credentials sign this one's call.
+	Signer *Step
+
+	// Keys: the keys themselves.
+	AccessKeyID, SecretAccessKey, SessionToken string
+
+	// GetSessionToken and AssumeRole.
+	Duration time.Duration // zero: STS's default
+	Serial   string        // MFA device sent with the call; empty: none
+	// CodeFor is the profile whose mfa_process (or prompt) gives the code for Serial.
+	CodeFor *Profile
+
+	// AssumeRole.
+	RoleARN, ExternalID string
+	SessionName         string // empty: a default name made when the call is made
+	// ProcessSigner: the signer is a credential_process, which may print long-term keys or
+	// temporary credentials; TemporaryError, when set, is the error if they are temporary.
+	ProcessSigner  bool
+	TemporaryError error
+
+	// InstanceRole: which credential_source.
+	Source string
+}
+
+// PlanOptions are the flags that change a plan.
+type PlanOptions struct {
 	Duration        time.Duration // -d: lifetime of what is handed out; zero: profile or STS default
 	SessionDuration time.Duration // --session-duration; zero: 12 h
 	NoSession       bool          // --no-session: AssumeRole with MFA from long-term keys
 	Refresh         bool          // --refresh: ignore the cache for this profile
-	Clients         ClientFactory
-	Cache           Cache // nil: no caching
-	Tokens          *MFACodes
-	Now             func() time.Time
-	// Getenv reads the environment: for credential_source = Environment (the
-	// only case where AWS_* variables may sign a call), the instance metadata
-	// and container endpoints, and the user in a default role session name.
-	// nil: an empty environment.
+	// Getenv reads the environment, for credential_source = Environment; nil: an empty one.
 	Getenv func(string) string
-	// SDKProvider returns the SDK's own provider for profile kinds assume does
-	// not implement itself (process, sso, login, web identity), of the kind
-	// given; nil: unsupported.
-	SDKProvider func(ctx context.Context, profile string, kind Kind) (aws.CredentialsProvider, error)
-	// Keyring reads long-term keys kept in the keyring; nil: such profiles fail when their keys are needed.
-	Keyring Keyring
-	// OnCacheError hears about a cache that cannot be written (not fatal).
-	OnCacheError func(error)
-	// Limits are the deadlines of network calls; zero: the defaults.
-	Limits deadline.Limits
 }
 
-// Result is what Get hands back.
-type Result struct {
-	Credentials aws.Credentials
-	// How says how they were obtained, for the notice on stderr.
-	How string
-	// FromCache is true when no STS call was needed.
-	FromCache bool
-	// Chained is true for a role assumed with temporary credentials (an MFA session, another
-	// role, instance credentials): STS caps it, and a console session made of it, at 1 hour.
-	Chained bool
-}
-
-// Get returns credentials for p, following its chain.
-func Get(ctx context.Context, p *Profile, o Options) (Result, error) {
+// NewPlan decides how p's credentials are made. Its errors are the flags or settings that cannot
+// work (a duration outside STS's limits, a role chained for more than an hour), found before any call.
+func NewPlan(p *Profile, o PlanOptions) (*Plan, error) {
 	if err := checkDurations(p, o); err != nil {
-		return Result{}, err
+		return nil, err
 	}
-	if o.Cache == nil {
-		o.Cache = noCache{}
+	if o.Getenv == nil {
+		o.Getenv = func(string) string { return "" }
 	}
-	b := &builder{o: o}
-	prov, err := b.build(ctx, p, true)
+	pl := &Plan{}
+	b := &planner{o: o, plan: pl}
+	top, err := b.step(p, true)
 	if err != nil {
-		return Result{}, err
+		return nil, err
 	}
-	creds, err := prov.Retrieve(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	// Every source checks this itself, saying why; this is the last guard.
-	if now := nowOr(o.Now)(); !usable(creds, now) {
-		return Result{}, &ExpiredError{What: "the credential source of profile " + fmt.Sprintf("%q", p.Name), Expires: creds.Expires, Now: now}
-	}
-	r := Result{Credentials: creds, How: b.how, Chained: b.chained}
-	if c, ok := prov.(*CachedProvider); ok && c.Hit {
-		r.FromCache = true
-	}
-	return r, nil
+	pl.Top = top
+	return pl, nil
 }
 
-func checkDurations(p *Profile, o Options) error {
+func checkDurations(p *Profile, o PlanOptions) error {
 	if d := o.SessionDuration; d != 0 && (d < MinDuration || d > MaxSessionDuration) {
 		return &UsageError{Msg: fmt.Sprintf("--session-duration %s is outside STS's limits: use 15m to 36h", asTyped(d))}
 	}
@@ -107,18 +135,20 @@ func checkDurations(p *Profile, o Options) error {
 	return nil
 }
 
-type builder struct {
-	o       Options
-	how     string
-	chained bool // the top profile is a role assumed with temporary credentials
+type planner struct {
+	o    PlanOptions
+	plan *Plan
 }
 
-func (b *builder) now() time.Time { return nowOr(b.o.Now)() }
+func (b *planner) setHow(top bool, how string) {
+	if top {
+		b.plan.How = how
+	}
+}
 
-func (b *builder) cached(key, profile, kind string, prov aws.CredentialsProvider, top bool) *CachedProvider {
-	return &CachedProvider{
-		Cache: b.o.Cache, Key: key, Profile: profile, Kind: kind, Provider: prov,
-		Refresh: top && b.o.Refresh, Now: b.o.Now, OnStoreError: b.o.OnCacheError,
+func (b *planner) setChained(top, chained bool) {
+	if top {
+		b.plan.Chained = chained
 	}
 }
 
@@ -127,16 +157,26 @@ func longTerm(p *Profile) bool {
 	return (p.Kind == KindStatic || p.Kind == KindMFAUser) && p.SessionToken == ""
 }
 
-func (b *builder) build(ctx context.Context, p *Profile, top bool) (aws.CredentialsProvider, error) {
+// keys is the step that hands out p's own keys, from the files or the keyring.
+func keys(p *Profile) *Step {
+	if p.InKeyring() {
+		return &Step{Call: KeyringKeys, Profile: p}
+	}
+	return &Step{Call: Keys, Profile: p, AccessKeyID: p.AccessKeyID, SecretAccessKey: p.SecretAccessKey, SessionToken: p.SessionToken}
+}
+
+// longTermKeys is keys without a session token: what signs GetSessionToken, or AssumeRole as the user.
+func longTermKeys(p *Profile) *Step {
+	s := keys(p)
+	s.SessionToken = ""
+	return s
+}
+
+func (b *planner) step(p *Profile, top bool) (*Step, error) {
 	switch p.Kind {
 	case KindStatic:
-		if top {
-			b.how = "static keys"
-		}
-		if p.InKeyring() {
-			return b.longTermKeys(p), nil
-		}
-		return credentials.NewStaticCredentialsProvider(p.AccessKeyID, p.SecretAccessKey, p.SessionToken), nil
+		b.setHow(top, "static keys")
+		return keys(p), nil
 	case KindMFAUser:
 		d := b.o.SessionDuration
 		if top && d == 0 {
@@ -145,55 +185,29 @@ func (b *builder) build(ctx context.Context, p *Profile, top bool) (aws.Credenti
 		if d == 0 {
 			d = DefaultSessionDuration
 		}
-		if top {
-			b.how = "MFA session"
-		}
-		return b.session(p, p.MFASerial, d, top, b.tokens(p)), nil
+		b.setHow(top, "MFA session")
+		return b.session(p, p.MFASerial, d, top, p), nil
 	case KindRole:
-		return b.role(ctx, p, top)
+		return b.role(p, top)
 	case KindProcess, KindSSO, KindLogin, KindWebIdentity:
-		if b.o.SDKProvider == nil {
-			return nil, &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("it is a %s profile, which this build of assume cannot use", p.Kind)}
-		}
-		if top {
-			b.how = string(p.Kind) + " credentials"
-		}
-		prov, err := b.o.SDKProvider(ctx, p.Name, p.Kind)
-		if err != nil {
-			return nil, err
-		}
-		// Cached like role credentials (only expiring ones are stored), keyed
-		// by everything the profile says, so an edited profile misses.
-		return b.cached("sdk|"+p.Name+"|"+profileFingerprint(p), p.Name, string(p.Kind), prov, top), nil
+		b.setHow(top, string(p.Kind)+" credentials")
+		// Cached like role credentials (only expiring ones are stored), keyed by everything the
+		// profile says, so an edited profile misses.
+		return &Step{Call: SDKSource, Profile: p, Key: "sdk|" + p.Name + "|" + profileFingerprint(p),
+			CacheKind: string(p.Kind), Refresh: top && b.o.Refresh}, nil
 	}
 	return nil, &ConfigError{Profile: p.Name, Msg: "it has no credentials assume can use"}
 }
 
-// session is the cached GetSessionToken of user p with MFA device serial.
-func (b *builder) session(p *Profile, serial string, d time.Duration, top bool, tokens TokenFunc) *CachedProvider {
-	prov := &SessionTokenProvider{
-		Client:   b.o.Clients,
-		Signer:   b.longTermKeys(p),
-		Serial:   serial,
-		Token:    tokens,
-		Duration: d,
-		Now:      b.o.Now,
-		Timeout:  b.o.Limits.Network,
-	}
+// session is the cached GetSessionToken of user p with MFA device serial, the code coming from
+// codeFor's settings.
+func (b *planner) session(p *Profile, serial string, d time.Duration, top bool, codeFor *Profile) *Step {
 	key := strings.Join([]string{"session", p.AccessKeyID, serial, fmt.Sprint(int64(d / time.Second))}, "|")
-	return b.cached(key, p.Name, "session", prov, top)
+	return &Step{Call: GetSessionToken, Profile: p, Key: key, CacheKind: "session", Refresh: top && b.o.Refresh,
+		Signer: longTermKeys(p), Duration: d, Serial: serial, CodeFor: codeFor}
 }
 
-func (b *builder) tokens(p *Profile) TokenFunc {
-	if b.o.Tokens == nil {
-		return func(context.Context, string) (string, error) {
-			return "", fmt.Errorf("profile %q needs an MFA code; pass it with -m CODE", p.Name)
-		}
-	}
-	return b.o.Tokens.For(p.MFAProcessCommand())
-}
-
-func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.CredentialsProvider, error) {
+func (b *planner) role(p *Profile, top bool) (*Step, error) {
 	d := p.Duration
 	if top && b.o.Duration != 0 {
 		d = b.o.Duration
@@ -201,19 +215,8 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 	if d > MaxRoleDuration {
 		return nil, &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("duration_seconds %d is over the 12-hour maximum of a role session", int64(d/time.Second))}
 	}
-	sessionName := p.RoleSessionName
-	ar := &AssumeRoleProvider{
-		Client:      b.o.Clients,
-		RoleARN:     p.RoleARN,
-		ExternalID:  p.ExternalID,
-		SessionName: sessionName,
-		Duration:    d,
-		Now:         b.o.Now,
-		Timeout:     b.o.Limits.Network,
-	}
-	if sessionName == "" {
-		ar.SessionName = defaultSessionName(b.getenv(), b.now())
-	}
+	s := &Step{Call: AssumeRole, Profile: p, CacheKind: "role", Refresh: top && b.o.Refresh,
+		RoleARN: p.RoleARN, ExternalID: p.ExternalID, SessionName: p.RoleSessionName, Duration: d}
 	var signerKey string
 	src := p.Source
 	switch {
@@ -222,14 +225,13 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 		direct := b.o.NoSession || d > ChainedRoleLimit
 		switch {
 		case serial != "" && !direct:
-			sess := b.session(src, serial, firstNonZero(b.o.SessionDuration, DefaultSessionDuration), false, b.tokens(p))
-			ar.Signer, ar.SignerCache = sess, sess
-			signerKey = sess.Key
+			s.Signer = b.session(src, serial, firstNonZero(b.o.SessionDuration, DefaultSessionDuration), false, p)
+			signerKey = s.Signer.Key
 			b.setHow(top, "role via MFA session")
 			b.setChained(top, true)
 		case serial != "":
-			ar.Signer = b.longTermKeys(src)
-			ar.Serial, ar.Token = serial, b.tokens(p)
+			s.Signer = longTermKeys(src)
+			s.Serial, s.CodeFor = serial, p
 			signerKey = "key|" + src.AccessKeyID + "|mfa|" + serial
 			why := "--no-session"
 			if !b.o.NoSession {
@@ -237,15 +239,14 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 			}
 			b.setHow(top, "role with MFA from long-term keys ("+why+")")
 		default:
-			ar.Signer = b.longTermKeys(src)
+			s.Signer = longTermKeys(src)
 			signerKey = "key|" + src.AccessKeyID
 			b.setHow(top, "role")
 		}
 	case src != nil:
-		// Role chaining: the signer holds temporary credentials, and STS
-		// caps the role at 1 hour. Said before any call, except for a
-		// credential_process, which may print long-term keys (from a
-		// password manager, say): it is checked once it has run.
+		// Role chaining: the signer holds temporary credentials, and STS caps the role at 1 hour.
+		// Said before any call, except for a credential_process, which may print long-term keys
+		// (from a password manager, say): it is checked once it has run.
 		var chainLimit error
 		if d > ChainedRoleLimit {
 			chainLimit = &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("it is assumed with temporary credentials from %q (role chaining), which STS limits to 1 hour, and %s was asked for; use --duration 1h or less", src.Name, ShortDuration(d))}
@@ -253,27 +254,25 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 				return nil, chainLimit
 			}
 		}
-		signer, err := b.build(ctx, src, false)
+		signer, err := b.step(src, false)
 		if err != nil {
 			return nil, err
 		}
-		ar.Signer = signer
-		if c, ok := signer.(*CachedProvider); ok {
-			ar.SignerCache = c
-			signerKey = c.Key
+		s.Signer = signer
+		if signer.Key != "" {
+			signerKey = signer.Key
 		} else {
 			signerKey = "profile|" + src.Name + "|" + src.AccessKeyID
 		}
 		b.setChained(top, true)
 		if src.Kind == KindProcess {
-			ar.Signer = processSigner{CredentialsProvider: signer, temporary: chainLimit,
-				longTerm: func() {
-					b.setHow(top, "role from long-term keys of "+src.Name)
-					b.setChained(top, false)
-				}}
+			s.ProcessSigner, s.TemporaryError = true, chainLimit
+			if top {
+				b.plan.LongTermHow = "role from long-term keys of " + src.Name
+			}
 		}
 		if p.MFASerial != "" {
-			ar.Serial, ar.Token = p.MFASerial, b.tokens(p)
+			s.Serial, s.CodeFor = p.MFASerial, p
 		}
 		b.setHow(top, "role chained from "+src.Name)
 	default:
@@ -281,106 +280,35 @@ func (b *builder) role(ctx context.Context, p *Profile, top bool) (aws.Credentia
 		if err != nil {
 			return nil, err
 		}
-		ar.Signer, signerKey = signer, key
+		s.Signer, signerKey = signer, key
 		b.setChained(top, temporary)
 		if p.MFASerial != "" {
-			ar.Serial, ar.Token = p.MFASerial, b.tokens(p)
+			s.Serial, s.CodeFor = p.MFASerial, p
 		}
 		b.setHow(top, "role from "+p.CredentialSource)
 	}
-	key := strings.Join([]string{"role", signerKey, p.RoleARN, p.ExternalID, p.RoleSessionName, fmt.Sprint(int64(d / time.Second)), ar.Serial}, "|")
-	return b.cached(key, p.Name, "role", ar, top), nil
-}
-
-// processSigner passes on what a credential_process printed, which may be
-// temporary credentials (role chaining) or long-term keys: with temporary
-// ones it fails with the error temporary when that is set; long-term keys
-// call longTerm.
-type processSigner struct {
-	aws.CredentialsProvider
-	temporary error
-	longTerm  func()
-}
-
-func (s processSigner) Retrieve(ctx context.Context) (aws.Credentials, error) {
-	c, err := s.CredentialsProvider.Retrieve(ctx)
-	if err != nil {
-		return aws.Credentials{}, err
-	}
-	if c.SessionToken == "" {
-		s.longTerm()
-	} else if s.temporary != nil {
-		return aws.Credentials{}, s.temporary
-	}
-	return c, nil
-}
-
-func (b *builder) setHow(top bool, how string) {
-	if top {
-		b.how = how
-	}
-}
-
-func (b *builder) setChained(top, chained bool) {
-	if top {
-		b.chained = chained
-	}
+	s.Key = strings.Join([]string{"role", signerKey, p.RoleARN, p.ExternalID, p.RoleSessionName, fmt.Sprint(int64(d / time.Second)), s.Serial}, "|")
+	return s, nil
 }
 
 // credentialSource is the signer for a role with credential_source, its cache key, and whether
 // it holds temporary credentials.
-func (b *builder) credentialSource(p *Profile, d time.Duration) (aws.CredentialsProvider, string, bool, error) {
+func (b *planner) credentialSource(p *Profile, d time.Duration) (*Step, string, bool, error) {
 	switch p.CredentialSource {
 	case "Environment":
-		getenv := b.getenv()
-		id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
+		id, secret := b.o.Getenv("AWS_ACCESS_KEY_ID"), b.o.Getenv("AWS_SECRET_ACCESS_KEY")
 		if id == "" || secret == "" {
 			return nil, "", false, &ConfigError{Profile: p.Name, Msg: "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"}
 		}
-		token := getenv("AWS_SESSION_TOKEN")
+		token := b.o.Getenv("AWS_SESSION_TOKEN")
 		if token != "" && d > ChainedRoleLimit {
 			return nil, "", false, &ConfigError{Profile: p.Name, Msg: "the environment holds temporary credentials, and STS limits roles assumed with them to 1 hour; ask for --duration 1h or less"}
 		}
-		return credentials.NewStaticCredentialsProvider(id, secret, token), "env|" + id, token != "", nil
+		return &Step{Call: Keys, Profile: p, AccessKeyID: id, SecretAccessKey: secret, SessionToken: token}, "env|" + id, token != "", nil
 	case "Ec2InstanceMetadata", "EcsContainer":
-		prov, err := instanceProvider(p.CredentialSource, b.getenv(), b.o.Limits.NetworkOrDefault(), b.o.Now)
-		if err != nil {
-			return nil, "", false, &ConfigError{Profile: p.Name, Msg: err.Error()}
-		}
-		return prov, "instance|" + p.CredentialSource, true, nil
+		return &Step{Call: InstanceRole, Profile: p, Source: p.CredentialSource}, "instance|" + p.CredentialSource, true, nil
 	}
 	return nil, "", false, &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("credential_source %q is not supported", p.CredentialSource)}
-}
-
-// getenv is Options.Getenv; without one, the environment is empty.
-func (b *builder) getenv() func(string) string {
-	if b.o.Getenv == nil {
-		return func(string) string { return "" }
-	}
-	return b.o.Getenv
-}
-
-func defaultSessionName(getenv func(string) string, now time.Time) string {
-	user := getenv("USER")
-	if user == "" {
-		user = getenv("USERNAME")
-	}
-	// RoleSessionName allows [\w+=,.@-]{2,64}.
-	clean := strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("_+=,.@-", r):
-			return r
-		}
-		return -1
-	}, user)
-	if clean == "" {
-		clean = "user"
-	}
-	name := fmt.Sprintf("assume-%s-%d", clean, now.Unix())
-	if len(name) > 64 {
-		name = name[:64]
-	}
-	return name
 }
 
 func firstNonZero(d ...time.Duration) time.Duration {

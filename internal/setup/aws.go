@@ -13,7 +13,8 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/assume-cli/assume/internal/deadline"
-	"github.com/assume-cli/assume/internal/session"
+	"github.com/assume-cli/assume/internal/provider"
+	"github.com/assume-cli/assume/internal/sdkdeadline"
 )
 
 // IAM is the part of the IAM API the set-up calls.
@@ -40,7 +41,7 @@ type Clients func(ctx context.Context, keys aws.Credentials, region, profileEndp
 // earlier `assume`.
 func NewClients(getenv func(string) string, httpClient *http.Client) Clients {
 	return func(ctx context.Context, keys aws.Credentials, region, profileEndpoint string) (IAM, STS, error) {
-		cfg, err := session.LoadAWSConfig(ctx, aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		cfg, err := provider.LoadAWSConfig(ctx, aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return keys, nil
 		}), region, httpClient)
 		if err != nil {
@@ -51,8 +52,8 @@ func NewClients(getenv func(string) string, httpClient *http.Client) Clients {
 			return nil, nil, err
 		}
 		// Every IAM and STS call of the set-up gets the network deadline.
-		cfg.APIOptions = append(cfg.APIOptions, deadline.APIOption(limits.NetworkOrDefault()))
-		iamEndpoint, stsEndpoint := session.ServiceEndpoint(getenv, "IAM", profileEndpoint), session.ServiceEndpoint(getenv, "STS", profileEndpoint)
+		cfg.APIOptions = append(cfg.APIOptions, sdkdeadline.APIOption(limits.NetworkOrDefault()))
+		iamEndpoint, stsEndpoint := provider.ServiceEndpoint(getenv, "IAM", profileEndpoint), provider.ServiceEndpoint(getenv, "STS", profileEndpoint)
 		iamClient := iam.NewFromConfig(cfg, func(o *iam.Options) {
 			if iamEndpoint != "" {
 				o.BaseEndpoint = aws.String(iamEndpoint)

@@ -1,7 +1,7 @@
 package setup
 
 import (
-	"github.com/assume-cli/assume/internal/session"
+	"github.com/assume-cli/assume/internal/provider"
 
 	"context"
 	"fmt"
@@ -117,7 +117,7 @@ func TestEndpoint(t *testing.T) {
 		{map[string]string{"AWS_ENDPOINT_URL": "http://all", "AWS_ENDPOINT_URL_IAM": "http://iam"}, "", "http://iam"},
 		{map[string]string{"AWS_ENDPOINT_URL_IAM": "http://iam", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "TRUE"}, "http://profile", ""},
 	} {
-		if got := session.ServiceEndpoint(func(k string) string { return tc.env[k] }, "IAM", tc.profile); got != tc.wantIAM {
+		if got := provider.ServiceEndpoint(func(k string) string { return tc.env[k] }, "IAM", tc.profile); got != tc.wantIAM {
 			t.Errorf("Endpoint(%v, profile %q) = %q, want %q", tc.env, tc.profile, got, tc.wantIAM)
 		}
 	}

@@ -1,4 +1,4 @@
-package session_test
+package provider_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/credcache"
 	"github.com/assume-cli/assume/internal/fakests"
+	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/session"
 )
 
@@ -34,7 +35,7 @@ type env struct {
 	sts   *fakests.Server
 	files files
 	cache *credcache.Store
-	codes *session.MFACodes
+	codes *provider.MFACodes
 	now   time.Time
 }
 
@@ -65,19 +66,19 @@ func newEnv(t *testing.T) *env {
 			"self-role": {"role_arn": devARN, "source_profile": "self-role", "aws_access_key_id": userKey, "aws_secret_access_key": userSecret, "mfa_serial": serial},
 		},
 		cache: &credcache.Store{Dir: t.TempDir()},
-		codes: &session.MFACodes{Code: "123456", Profile: "test"},
+		codes: &provider.MFACodes{Code: "123456", Profile: "test"},
 		now:   time.Now(),
 	}
 }
 
-func (e *env) get(t *testing.T, name string, mod func(*session.Options)) (session.Result, error) {
+func (e *env) get(t *testing.T, name string, mod func(*provider.Options)) (provider.Result, error) {
 	t.Helper()
 	p, err := session.Resolve(e.files, name)
 	if err != nil {
-		return session.Result{}, err
+		return provider.Result{}, err
 	}
-	o := session.Options{
-		Clients: session.NewClientFactory("us-east-1", e.sts.URL, nil),
+	o := provider.Options{
+		Clients: provider.NewClientFactory("us-east-1", e.sts.URL, nil),
 		Cache:   e.cache,
 		Tokens:  e.codes,
 		Getenv:  func(string) string { return "" },
@@ -85,10 +86,10 @@ func (e *env) get(t *testing.T, name string, mod func(*session.Options)) (sessio
 	if mod != nil {
 		mod(&o)
 	}
-	return session.Get(context.Background(), p, o)
+	return provider.Get(context.Background(), p, o)
 }
 
-func (e *env) mustGet(t *testing.T, name string, mod func(*session.Options)) session.Result {
+func (e *env) mustGet(t *testing.T, name string, mod func(*provider.Options)) provider.Result {
 	t.Helper()
 	r, err := e.get(t, name, mod)
 	if err != nil {
@@ -112,7 +113,7 @@ func TestStaticKeysMakeNoCall(t *testing.T) {
 func TestMFAUserGetsSessionToken(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	r := e.mustGet(t, "alice", func(o *session.Options) { o.Duration = 2 * time.Hour })
+	r := e.mustGet(t, "alice", func(o *provider.Options) { o.Duration = 2 * time.Hour })
 	calls := e.sts.Calls()
 	if len(calls) != 1 {
 		t.Fatalf("calls = %+v", calls)
@@ -186,7 +187,7 @@ func TestCachedRoleMakesNoCall(t *testing.T) {
 		t.Fatalf("second = %+v", second)
 	}
 	// --refresh asks for new role credentials, but reuses the MFA session.
-	third := e.mustGet(t, "prod", func(o *session.Options) { o.Refresh = true })
+	third := e.mustGet(t, "prod", func(o *provider.Options) { o.Refresh = true })
 	if third.FromCache || third.Credentials.AccessKeyID == first.Credentials.AccessKeyID {
 		t.Fatal("--refresh served the cache")
 	}
@@ -203,7 +204,7 @@ func TestCacheMissesOnChangedKeyOrRole(t *testing.T) {
 	e.files["alice"]["aws_access_key_id"] = "AKIAROTATED"
 	e.codes.Code = "123456"
 	_, err := e.get(t, "prod", nil)
-	var se *session.STSError
+	var se *provider.STSError
 	if !errors.As(err, &se) || se.Code != "InvalidClientTokenId" {
 		t.Fatalf("rotated key: err = %v, want STS to be asked (and refuse the unknown key)", err)
 	}
@@ -220,7 +221,7 @@ func TestCacheMissesOnChangedKeyOrRole(t *testing.T) {
 func TestDirectPathForLongRoles(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	r := e.mustGet(t, "prod", func(o *session.Options) { o.Duration = 2 * time.Hour })
+	r := e.mustGet(t, "prod", func(o *provider.Options) { o.Duration = 2 * time.Hour })
 	calls := e.sts.Calls()
 	if len(calls) != 1 || calls[0].Action != "AssumeRole" || calls[0].AccessKeyID != userKey ||
 		calls[0].SerialNumber != serial || calls[0].TokenCode != "123456" || calls[0].DurationSeconds != "7200" {
@@ -230,7 +231,7 @@ func TestDirectPathForLongRoles(t *testing.T) {
 		t.Errorf("How = %q, Chained = %v; want a role straight from the long-term keys", r.How, r.Chained)
 	}
 	e2 := newEnv(t)
-	e2.mustGet(t, "prod", func(o *session.Options) { o.NoSession = true })
+	e2.mustGet(t, "prod", func(o *provider.Options) { o.NoSession = true })
 	if c := e2.sts.Calls(); len(c) != 1 || c[0].SerialNumber != serial || c[0].AccessKeyID != userKey {
 		t.Fatalf("--no-session calls = %+v", c)
 	}
@@ -251,7 +252,7 @@ func TestChainedRole(t *testing.T) {
 	if r.Credentials.SessionToken == "" {
 		t.Fatal("no token")
 	}
-	_, err := e.get(t, "audit", func(o *session.Options) { o.Duration = 2 * time.Hour })
+	_, err := e.get(t, "audit", func(o *provider.Options) { o.Duration = 2 * time.Hour })
 	var ce *session.ConfigError
 	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "1 hour") {
 		t.Fatalf("chained 2h: err = %v", err)
@@ -266,7 +267,7 @@ func TestWrongCodeIsExplained(t *testing.T) {
 	e := newEnv(t)
 	e.codes.Code = "654321"
 	_, err := e.get(t, "alice", nil)
-	var se *session.STSError
+	var se *provider.STSError
 	if !errors.As(err, &se) || !se.MFAFailed() {
 		t.Fatalf("err = %v", err)
 	}
@@ -300,7 +301,7 @@ func TestCredentialSourceEnvironment(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	envVars := map[string]string{"AWS_ACCESS_KEY_ID": userKey, "AWS_SECRET_ACCESS_KEY": userSecret}
-	e.mustGet(t, "from-env", func(o *session.Options) { o.Getenv = func(k string) string { return envVars[k] } })
+	e.mustGet(t, "from-env", func(o *provider.Options) { o.Getenv = func(k string) string { return envVars[k] } })
 	if c := e.sts.Calls(); len(c) != 1 || c[0].AccessKeyID != userKey || c[0].ExternalId != "ext-42" {
 		t.Fatalf("calls = %+v", c)
 	}
@@ -348,13 +349,13 @@ func TestDurationLimitsCheckedBeforeCalls(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	for _, d := range []time.Duration{time.Minute, 13 * time.Hour} {
-		_, err := e.get(t, "prod", func(o *session.Options) { o.Duration = d })
+		_, err := e.get(t, "prod", func(o *provider.Options) { o.Duration = d })
 		var ue *session.UsageError
 		if !errors.As(err, &ue) {
 			t.Errorf("duration %s: err = %v", d, err)
 		}
 	}
-	_, err := e.get(t, "alice", func(o *session.Options) { o.SessionDuration = 37 * time.Hour })
+	_, err := e.get(t, "alice", func(o *provider.Options) { o.SessionDuration = 37 * time.Hour })
 	if err == nil {
 		t.Error("37h session accepted")
 	}
@@ -374,12 +375,12 @@ func TestMFAProcess(t *testing.T) {
 	}
 	e.files["alice"]["mfa_process"] = "echo no code here"
 	e.codes.Code = ""
-	_, err := e.get(t, "alice", func(o *session.Options) { o.Refresh = true })
+	_, err := e.get(t, "alice", func(o *provider.Options) { o.Refresh = true })
 	if err == nil || !strings.Contains(err.Error(), "printed no 6-digit code") {
 		t.Fatalf("err = %v", err)
 	}
 	e.files["alice"]["mfa_process"] = "exit 3"
-	_, err = e.get(t, "alice", func(o *session.Options) { o.Refresh = true })
+	_, err = e.get(t, "alice", func(o *provider.Options) { o.Refresh = true })
 	if err == nil || !strings.Contains(err.Error(), "mfa_process command") {
 		t.Fatalf("err = %v", err)
 	}

@@ -1,4 +1,4 @@
-package session
+package provider
 
 import (
 	"context"
@@ -16,6 +16,8 @@ import (
 
 	"github.com/assume-cli/assume/internal/child"
 	"github.com/assume-cli/assume/internal/deadline"
+	"github.com/assume-cli/assume/internal/sdkdeadline"
+	"github.com/assume-cli/assume/internal/session"
 )
 
 // SDKProvider returns the SDK's own credentials provider for a profile, for
@@ -28,8 +30,8 @@ import (
 // Every SSO, SSO OIDC and STS call made for it has the network deadline of
 // limits; a credential_process is run by assume itself (see
 // processProvider), with the process deadline and a cap on its output.
-func SDKProvider(configFile, credentialsFile string, limits deadline.Limits) func(ctx context.Context, profile string, kind Kind) (aws.CredentialsProvider, error) {
-	return func(ctx context.Context, profile string, kind Kind) (aws.CredentialsProvider, error) {
+func SDKProvider(configFile, credentialsFile string, limits deadline.Limits) func(ctx context.Context, profile string, kind session.Kind) (aws.CredentialsProvider, error) {
+	return func(ctx context.Context, profile string, kind session.Kind) (aws.CredentialsProvider, error) {
 		// The SDK builds its web identity STS client before it resolves
 		// endpoint_url and AWS_ENDPOINT_URL, so that client would call AWS
 		// even when our own STS calls go elsewhere. It gets a client built
@@ -46,13 +48,13 @@ func SDKProvider(configFile, credentialsFile string, limits deadline.Limits) fun
 			config.WithWebIdentityRoleCredentialOptions(func(o *stscreds.WebIdentityRoleOptions) {
 				o.Client = webSTS
 			}),
-			config.WithAPIOptions([]func(*middleware.Stack) error{deadline.APIOption(limits.NetworkOrDefault())}),
+			config.WithAPIOptions([]func(*middleware.Stack) error{sdkdeadline.APIOption(limits.NetworkOrDefault())}),
 		)
 		if err != nil {
 			return nil, loadError(profile, err)
 		}
 		if cfg.Credentials == nil {
-			return nil, &ConfigError{Profile: profile, Msg: "the AWS SDK found no credentials in it"}
+			return nil, &session.ConfigError{Profile: profile, Msg: "the AWS SDK found no credentials in it"}
 		}
 		webSTS.client = sts.NewFromConfig(cfg, func(o *sts.Options) {
 			// AssumeRoleWithWebIdentity is unsigned; the config's own
@@ -63,13 +65,13 @@ func SDKProvider(configFile, credentialsFile string, limits deadline.Limits) fun
 		if shared, ok := sharedConfigOf(cfg); ok {
 			src.SSOSession, src.TokenFile = shared.SSOSessionName, shared.WebIdentityTokenFile
 			switch {
-			case kind == KindProcess:
+			case kind == session.KindProcess:
 				// assume runs the process itself: the SDK's runner has no cap on its output.
 				src.Provider = &processProvider{Command: shared.CredentialProcess, Timeout: limits.ProcessOrDefault()}
 			case sdkKind(shared) != kind:
 				// The SDK ranks keys above every other kind; assume follows the AWS CLI (see KindOf).
 				if src.Provider, err = providerOfKind(kind, shared, cfg, webSTS); err != nil {
-					return nil, &ConfigError{Profile: profile, Msg: err.Error()}
+					return nil, &session.ConfigError{Profile: profile, Msg: err.Error()}
 				}
 			}
 		}
@@ -81,9 +83,9 @@ func SDKProvider(configFile, credentialsFile string, limits deadline.Limits) fun
 func loadError(profile string, err error) error {
 	msg := oneLine(err.Error())
 	if _, name, ok := strings.Cut(msg, "failed to find SSO session section, "); ok {
-		return &ConfigError{Profile: profile, Msg: fmt.Sprintf("its sso_session %q names no [sso-session %s] section in the config file; add one with sso_start_url and sso_region (aws configure sso-session writes it)", name, name)}
+		return &session.ConfigError{Profile: profile, Msg: fmt.Sprintf("its sso_session %q names no [sso-session %s] section in the config file; add one with sso_start_url and sso_region (aws configure sso-session writes it)", name, name)}
 	}
-	return &ConfigError{Profile: profile, Msg: "the AWS SDK could not load it: " + msg}
+	return &session.ConfigError{Profile: profile, Msg: "the AWS SDK could not load it: " + msg}
 }
 
 // fileList is the SDK's list of shared files; an empty path means none.
@@ -119,24 +121,24 @@ func sharedConfigOf(cfg aws.Config) (config.SharedConfig, bool) {
 
 // sdkKind names the credentials the SDK picks for a profile, in the SDK's own
 // order of precedence.
-func sdkKind(c config.SharedConfig) Kind {
+func sdkKind(c config.SharedConfig) session.Kind {
 	switch {
 	case c.Source != nil:
-		return KindRole
+		return session.KindRole
 	case c.Credentials.HasKeys():
-		return KindStatic
+		return session.KindStatic
 	case c.CredentialSource != "":
-		return KindInstance
+		return session.KindInstance
 	case c.WebIdentityTokenFile != "":
-		return KindWebIdentity
+		return session.KindWebIdentity
 	case c.SSOSessionName != "" || c.SSOStartURL != "" || c.SSOAccountID != "" || c.SSORoleName != "":
-		return KindSSO
+		return session.KindSSO
 	case c.LoginSession != "":
-		return KindLogin
+		return session.KindLogin
 	case c.CredentialProcess != "":
-		return KindProcess
+		return session.KindProcess
 	}
-	return KindUnknown
+	return session.KindUnknown
 }
 
 // sdkSource wraps an SDK provider: errors become one actionable sentence, and
@@ -144,7 +146,7 @@ func sdkKind(c config.SharedConfig) Kind {
 type sdkSource struct {
 	Provider   aws.CredentialsProvider
 	Profile    string
-	Kind       Kind
+	Kind       session.Kind
 	SSOSession string // sso_session, for the `aws sso login` advice
 	TokenFile  string // web_identity_token_file
 	Now        func() time.Time
@@ -155,7 +157,7 @@ type sdkSource struct {
 // token that STS refused. Its message is one sentence without secrets.
 type SourceError struct {
 	Profile string
-	Kind    Kind
+	Kind    session.Kind
 	Msg     string
 	// SSOLogin is the `aws sso login …` or `aws login …` command that would fix it, if any.
 	SSOLogin string
@@ -178,11 +180,11 @@ func (s *sdkSource) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	if now := nowOr(s.Now)(); !usable(creds, now) {
 		e := &ExpiredError{What: "its credential source", Expires: creds.Expires, Now: now}
 		switch s.Kind {
-		case KindProcess:
+		case session.KindProcess:
 			e.What, e.Advice = "its credential_process", "make it return fresh ones"
-		case KindSSO:
+		case session.KindSSO:
 			e.What = "the SSO portal"
-		case KindWebIdentity:
+		case session.KindWebIdentity:
 			e.What = "STS AssumeRoleWithWebIdentity"
 		}
 		return aws.Credentials{}, &SourceError{Profile: s.Profile, Kind: s.Kind, Msg: e.Error(), Err: e}
@@ -203,13 +205,13 @@ func (s *sdkSource) explain(err error) error {
 		return s.fail(err, "%s", late.Error())
 	}
 	switch s.Kind {
-	case KindSSO:
+	case session.KindSSO:
 		return s.explainSSO(err)
-	case KindProcess:
+	case session.KindProcess:
 		return s.explainProcess(err)
-	case KindWebIdentity:
+	case session.KindWebIdentity:
 		return s.explainWebIdentity(err)
-	case KindLogin:
+	case session.KindLogin:
 		return s.explainLogin(err)
 	}
 	return s.fail(err, "getting its credentials failed: %s", oneLine(err.Error()))

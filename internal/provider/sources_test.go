@@ -1,4 +1,4 @@
-package session_test
+package provider_test
 
 // Credential sources the SDK provides (credential_process, SSO, web identity,
 // instance metadata, container credentials), each pointed at a local fake,
@@ -30,6 +30,7 @@ import (
 	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/fakesso"
 	"github.com/assume-cli/assume/internal/fakests"
+	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/testkit"
@@ -54,7 +55,7 @@ type sourcesEnv struct {
 	paths awsfile.Paths
 	cache *credcache.Store
 	home  string
-	// env is what session.Options.Getenv reads. The SDK's own providers
+	// env is what provider.Options.Getenv reads. The SDK's own providers
 	// (SSO, web identity) read the process environment, which is why these
 	// tests still set some variables with t.Setenv.
 	env map[string]string
@@ -118,26 +119,26 @@ func (e *sourcesEnv) resolve(t *testing.T, name string) (*session.Profile, error
 
 // get resolves and gets name as `assume name -m code` would, with our own
 // STS calls going to the fake.
-func (e *sourcesEnv) get(t *testing.T, name, code string, mod func(*session.Options)) (session.Result, error) {
+func (e *sourcesEnv) get(t *testing.T, name, code string, mod func(*provider.Options)) (provider.Result, error) {
 	t.Helper()
 	p, err := e.resolve(t, name)
 	if err != nil {
-		return session.Result{}, err
+		return provider.Result{}, err
 	}
-	o := session.Options{
-		Clients:     session.NewClientFactory("us-east-1", e.sts.URL, nil),
+	o := provider.Options{
+		Clients:     provider.NewClientFactory("us-east-1", e.sts.URL, nil),
 		Cache:       e.cache,
-		Tokens:      &session.MFACodes{Code: code, Profile: name},
+		Tokens:      &provider.MFACodes{Code: code, Profile: name},
 		Getenv:      func(k string) string { return e.env[k] },
-		SDKProvider: session.SDKProvider(e.paths.Config, e.paths.Credentials, deadline.Limits{}),
+		SDKProvider: provider.SDKProvider(e.paths.Config, e.paths.Credentials, deadline.Limits{}),
 	}
 	if mod != nil {
 		mod(&o)
 	}
-	return session.Get(context.Background(), p, o)
+	return provider.Get(context.Background(), p, o)
 }
 
-func (e *sourcesEnv) mustGet(t *testing.T, name, code string) session.Result {
+func (e *sourcesEnv) mustGet(t *testing.T, name, code string) provider.Result {
 	t.Helper()
 	r, err := e.get(t, name, code, nil)
 	if err != nil {
@@ -150,8 +151,8 @@ func (e *sourcesEnv) mustGet(t *testing.T, name, code string) session.Result {
 // source (a process, the SSO portal, IMDS) would hand out.
 func (e *sourcesEnv) sessionCreds(t *testing.T) aws.Credentials {
 	t.Helper()
-	p := &session.SessionTokenProvider{
-		Client:   session.NewClientFactory("us-east-1", e.sts.URL, nil),
+	p := &provider.SessionTokenProvider{
+		Client:   provider.NewClientFactory("us-east-1", e.sts.URL, nil),
 		Signer:   credentials.NewStaticCredentialsProvider(srcUserKey, srcUserSecret, ""),
 		Duration: 2 * time.Hour,
 	}
@@ -404,7 +405,7 @@ func TestRoleOverCredentialProcessWithMFA(t *testing.T) {
 		t.Fatalf("second run made %d STS calls and ran the process %d times in all", e.sts.CallCount("")-before, runs(t, counter))
 	}
 
-	_, err = e.get(t, "admin", srcCode, func(o *session.Options) { o.Duration = 2 * time.Hour; o.Refresh = true })
+	_, err = e.get(t, "admin", srcCode, func(o *provider.Options) { o.Duration = 2 * time.Hour; o.Refresh = true })
 	checkOneSentence(t, err, "1 hour")
 	if e.sts.CallCount("") != before {
 		t.Fatalf("the 1-hour cap must be checked before any call")
@@ -421,7 +422,7 @@ func TestRoleOverCredentialProcessWithLongTermKeys(t *testing.T) {
 	e.writeConfig(t, fmt.Sprintf("[profile vault]\ncredential_process = %s\n\n[profile admin]\nrole_arn = %s\nsource_profile = vault\nmfa_serial = %s\n",
 		script, mfaRoleARN, srcSerial))
 
-	r, err := e.get(t, "admin", srcCode, func(o *session.Options) { o.Duration = 3 * time.Hour })
+	r, err := e.get(t, "admin", srcCode, func(o *provider.Options) { o.Duration = 3 * time.Hour })
 	if err != nil {
 		t.Fatalf("assume admin -d 3h: %v", err)
 	}
@@ -580,7 +581,7 @@ func TestSSOWithoutSignInSaysWhichLoginToRun(t *testing.T) {
 	e.writeSSOToken(t, "corp", ssoToken{AccessToken: "revoked-token", ExpiresAt: future})
 	_, err = e.get(t, "dev", "", nil)
 	checkOneSentence(t, err, "aws sso login --sso-session corp", "revoked-token")
-	var se *session.SourceError
+	var se *provider.SourceError
 	if !errors.As(err, &se) || se.SSOLogin != "aws sso login --sso-session corp" {
 		t.Errorf("error %v is not a SourceError that needs a login", err)
 	}
@@ -717,7 +718,7 @@ func TestRoleOverWebIdentityIsChained(t *testing.T) {
 	}
 	checkBash(t, evalBash(t, "deploy", r.Credentials, ""), "deploy", r.Credentials)
 
-	_, err := e.get(t, "deploy", "", func(o *session.Options) { o.Duration = 3 * time.Hour; o.Refresh = true })
+	_, err := e.get(t, "deploy", "", func(o *provider.Options) { o.Duration = 3 * time.Hour; o.Refresh = true })
 	checkOneSentence(t, err, "role chaining")
 }
 
@@ -797,7 +798,7 @@ func TestRoleFromEc2InstanceMetadataWithMFA(t *testing.T) {
 
 	// Instance credentials are a role's: what is assumed with them is role
 	// chaining, which STS caps at 1 hour.
-	_, err = e.get(t, "boxed", srcCode, func(o *session.Options) { o.Duration = 2 * time.Hour; o.Refresh = true })
+	_, err = e.get(t, "boxed", srcCode, func(o *provider.Options) { o.Duration = 2 * time.Hour; o.Refresh = true })
 	checkOneSentence(t, err, "role chaining")
 }
 
@@ -857,7 +858,7 @@ func TestRoleFromEcsContainerCredentials(t *testing.T) {
 
 	// Credentials in clear over a network are refused before any request.
 	e.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://192.0.2.10/v1/credentials"
-	_, err := e.get(t, "task", "", func(o *session.Options) { o.Refresh = true })
+	_, err := e.get(t, "task", "", func(o *provider.Options) { o.Refresh = true })
 	checkOneSentence(t, err, "use https")
 	if len(auth) != 1 {
 		t.Fatalf("a request went out: %q", auth)
@@ -975,7 +976,7 @@ func TestSSORefreshUnreachable(t *testing.T) {
 		RefreshToken: "refresh-1", ClientID: "client-1", ClientSecret: "client-secret-1"})
 	_, err := e.get(t, "dev", "", nil)
 	checkOneSentence(t, err, "SSO OIDC could not be reached", "refresh-1", "client-secret-1")
-	var se *session.SourceError
+	var se *provider.SourceError
 	if !errors.As(err, &se) || se.SSOLogin != "" {
 		t.Errorf("error %v advises a new sign-in", err)
 	}

@@ -1,4 +1,4 @@
-package session_test
+package provider_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/session"
 )
 
@@ -61,7 +62,7 @@ func TestKeyringProfileResolvesWithoutOpeningTheKeyring(t *testing.T) {
 
 func TestKeyringSignsOnMissOnly(t *testing.T) {
 	e, r := keyringEnv(t)
-	withRing := func(o *session.Options) { o.Keyring = r }
+	withRing := func(o *provider.Options) { o.Keyring = r }
 	e.mustGet(t, "prod", withRing)
 	if r.opened != 1 {
 		t.Fatalf("keyring opened %d times for a cache miss, want 1", r.opened)
@@ -96,12 +97,12 @@ func TestKeyringStaticAndFailures(t *testing.T) {
 	e, r := keyringEnv(t)
 	e.files["plain"] = map[string]string{"keyring": "pass", "keyring_access_key_id": "AKIAPLAIN"}
 	r.keys["pass/plain"] = [2]string{"AKIAPLAIN", "plain-secret"}
-	res := e.mustGet(t, "plain", func(o *session.Options) { o.Keyring = r })
+	res := e.mustGet(t, "plain", func(o *provider.Options) { o.Keyring = r })
 	if res.Credentials.AccessKeyID != "AKIAPLAIN" || res.Credentials.SecretAccessKey != "plain-secret" || e.sts.CallCount("") != 0 {
 		t.Fatalf("static keyring profile: %+v", res.Credentials)
 	}
 	r.err = errors.New("the Secret Service keyring is locked")
-	_, err := e.get(t, "alice", func(o *session.Options) { o.Keyring = r })
+	_, err := e.get(t, "alice", func(o *provider.Options) { o.Keyring = r })
 	if err == nil || err.Error() != "the Secret Service keyring is locked" {
 		t.Fatalf("err = %v, want the keyring's own sentence", err)
 	}

@@ -1,4 +1,4 @@
-package session
+package provider
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 
 	"github.com/assume-cli/assume/internal/deadline"
+	"github.com/assume-cli/assume/internal/session"
 )
 
 // ecsCredentialsHost is where AWS_CONTAINER_CREDENTIALS_RELATIVE_URI points.
@@ -133,7 +134,7 @@ func (s *instanceSource) Retrieve(ctx context.Context) (aws.Credentials, error) 
 	if err == nil {
 		if now := nowOr(s.now)(); !usable(creds, now) {
 			e := &ExpiredError{What: fmt.Sprintf("credential_source = %s (%s)", s.source, s.where), Expires: creds.Expires, Now: now}
-			return aws.Credentials{}, &SourceError{Kind: KindInstance, Err: e, Msg: e.Error()}
+			return aws.Credentials{}, &SourceError{Kind: session.KindInstance, Err: e, Msg: e.Error()}
 		}
 		return creds, nil
 	}
@@ -141,7 +142,7 @@ func (s *instanceSource) Retrieve(ctx context.Context) (aws.Credentials, error) 
 	if errors.As(err, &late) {
 		// Named by scheme and host only, never the path.
 		late.Endpoint = s.where
-		return aws.Credentials{}, &SourceError{Kind: KindInstance, Err: err, Msg: "credential_source = " + s.source + ": " + late.Error()}
+		return aws.Credentials{}, &SourceError{Kind: session.KindInstance, Err: err, Msg: "credential_source = " + s.source + ": " + late.Error()}
 	}
 	if errors.Is(err, context.Canceled) {
 		return aws.Credentials{}, err
@@ -149,9 +150,9 @@ func (s *instanceSource) Retrieve(ctx context.Context) (aws.Credentials, error) 
 	msg := oneLine(innermost(err).Error())
 	switch {
 	case s.source == "Ec2InstanceMetadata" && strings.Contains(err.Error(), "AWS_EC2_METADATA_DISABLED"):
-		return aws.Credentials{}, &SourceError{Kind: KindInstance, Err: err, Msg: "credential_source = Ec2InstanceMetadata, but AWS_EC2_METADATA_DISABLED turns the instance metadata service off; unset it"}
+		return aws.Credentials{}, &SourceError{Kind: session.KindInstance, Err: err, Msg: "credential_source = Ec2InstanceMetadata, but AWS_EC2_METADATA_DISABLED turns the instance metadata service off; unset it"}
 	case s.source == "Ec2InstanceMetadata":
-		return aws.Credentials{}, &SourceError{Kind: KindInstance, Err: err, Msg: fmt.Sprintf("credential_source = Ec2InstanceMetadata, but the instance metadata service at %s gave no role credentials (%s); this works only on an EC2 instance with an instance profile", s.where, msg)}
+		return aws.Credentials{}, &SourceError{Kind: session.KindInstance, Err: err, Msg: fmt.Sprintf("credential_source = Ec2InstanceMetadata, but the instance metadata service at %s gave no role credentials (%s); this works only on an EC2 instance with an instance profile", s.where, msg)}
 	}
-	return aws.Credentials{}, &SourceError{Kind: KindInstance, Err: err, Msg: fmt.Sprintf("credential_source = EcsContainer, but the container credentials endpoint %s gave no credentials (%s)", s.where, msg)}
+	return aws.Credentials{}, &SourceError{Kind: session.KindInstance, Err: err, Msg: fmt.Sprintf("credential_source = EcsContainer, but the container credentials endpoint %s gave no credentials (%s)", s.where, msg)}
 }

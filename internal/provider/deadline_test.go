@@ -1,4 +1,4 @@
-package session_test
+package provider_test
 
 // Deadlines and expiry: a network call that never answers, a
 // credential_process that never ends or never stops printing, and
@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/deadline"
-	"github.com/assume-cli/assume/internal/session"
+	"github.com/assume-cli/assume/internal/provider"
 )
 
 // blackHole is a TCP listener on 127.0.0.1 that accepts connections and
@@ -72,8 +72,8 @@ func TestBlackHoleSTSMeetsTheDeadline(t *testing.T) {
 	endpoint := blackHole(t)
 	for _, name := range []string{"alice", "prod"} {
 		e.codes.Code = "123456"
-		_, err := e.get(t, name, func(o *session.Options) {
-			o.Clients = session.NewClientFactory("us-east-1", endpoint, nil)
+		_, err := e.get(t, name, func(o *provider.Options) {
+			o.Clients = provider.NewClientFactory("us-east-1", endpoint, nil)
 			o.Limits = deadline.Limits{Network: 300 * time.Millisecond}
 		})
 		var late *deadline.NetworkError
@@ -92,8 +92,8 @@ func TestBlackHoleSourceRoleMeetsTheDeadline(t *testing.T) {
 	endpoint := blackHole(t)
 	// plain's static keys sign AssumeRole straight away.
 	e.files["open-role"] = map[string]string{"role_arn": auditARN, "source_profile": "plain", "external_id": "ext-42"}
-	_, err := e.get(t, "open-role", func(o *session.Options) {
-		o.Clients = session.NewClientFactory("us-east-1", endpoint, nil)
+	_, err := e.get(t, "open-role", func(o *provider.Options) {
+		o.Clients = provider.NewClientFactory("us-east-1", endpoint, nil)
 		o.Limits = deadline.Limits{Network: 200 * time.Millisecond}
 	})
 	oneSentence(t, err, "STS AssumeRole at "+endpoint+" did not answer within 200ms", "ASSUME_TIMEOUT")
@@ -104,7 +104,7 @@ func TestExpiredSTSAnswerIsRefused(t *testing.T) {
 	// GetSessionToken lasts 12 h: shifted 13 h back, it expired an hour ago.
 	e.sts.ExpiryShift = -13 * time.Hour
 	r, err := e.get(t, "alice", nil)
-	var expired *session.ExpiredError
+	var expired *provider.ExpiredError
 	if !errors.As(err, &expired) {
 		t.Fatalf("got %+v, %v; want the expired answer refused", r.Credentials, err)
 	}
@@ -138,7 +138,7 @@ func TestSTSAnswerExpiringWithinTheMarginIsRefused(t *testing.T) {
 func TestExpiredAnswerNamesTheClockSkew(t *testing.T) {
 	e := newEnv(t)
 	ahead := 3 * 365 * 24 * time.Hour
-	_, err := e.get(t, "alice", func(o *session.Options) {
+	_, err := e.get(t, "alice", func(o *provider.Options) {
 		o.Now = func() time.Time { return time.Now().Add(ahead) }
 	})
 	oneSentence(t, err, "STS GetSessionToken returned credentials that expired at",
@@ -149,8 +149,8 @@ func TestCredentialProcessDeadlineAndCap(t *testing.T) {
 	e := newSourcesEnv(t)
 	e.writeConfig(t, "[profile hangs]\ncredential_process = sleep 300\n\n[profile floods]\ncredential_process = yes {}\n")
 	limits := deadline.Limits{Process: 300 * time.Millisecond}
-	withLimits := func(o *session.Options) {
-		o.SDKProvider = session.SDKProvider(e.paths.Config, e.paths.Credentials, limits)
+	withLimits := func(o *provider.Options) {
+		o.SDKProvider = provider.SDKProvider(e.paths.Config, e.paths.Credentials, limits)
 	}
 	_, err := e.get(t, "hangs", "", withLimits)
 	oneSentence(t, err, `profile "hangs": its credential_process did not finish within 300ms and was stopped`, "ASSUME_PROCESS_TIMEOUT")
@@ -164,8 +164,8 @@ func TestWebIdentityCallMeetsTheDeadline(t *testing.T) {
 	endpoint := blackHole(t)
 	file := e.tokenFile(t, "jwt-header.jwt-claims.jwt-signature")
 	e.writeConfig(t, fmt.Sprintf("[profile ci]\nrole_arn = %s\nweb_identity_token_file = %s\nendpoint_url = %s\n", webRoleARN, file, endpoint))
-	_, err := e.get(t, "ci", "", func(o *session.Options) {
-		o.SDKProvider = session.SDKProvider(e.paths.Config, e.paths.Credentials, deadline.Limits{Network: 300 * time.Millisecond})
+	_, err := e.get(t, "ci", "", func(o *provider.Options) {
+		o.SDKProvider = provider.SDKProvider(e.paths.Config, e.paths.Credentials, deadline.Limits{Network: 300 * time.Millisecond})
 	})
 	oneSentence(t, err, `profile "ci": STS AssumeRoleWithWebIdentity at `+endpoint+" did not answer within 300ms", "ASSUME_TIMEOUT")
 }
@@ -176,7 +176,7 @@ func TestInstanceMetadataMeetsTheDeadline(t *testing.T) {
 	// The instance code reads the SDK's own variable, as the SDK does.
 	e.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = endpoint
 	e.writeConfig(t, fmt.Sprintf("[profile boxed]\nrole_arn = %s\ncredential_source = Ec2InstanceMetadata\n", openRoleARN))
-	_, err := e.get(t, "boxed", "", func(o *session.Options) { o.Limits = deadline.Limits{Network: 300 * time.Millisecond} })
+	_, err := e.get(t, "boxed", "", func(o *provider.Options) { o.Limits = deadline.Limits{Network: 300 * time.Millisecond} })
 	oneSentence(t, err, "credential_source = Ec2InstanceMetadata: the instance metadata service at "+endpoint+" did not answer within 300ms", "ASSUME_TIMEOUT")
 }
 
@@ -202,8 +202,8 @@ func TestSSOPortalMeetsTheDeadline(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL_SSO", endpoint)
 	e.writeConfig(t, ssoConfig)
 	e.writeSSOToken(t, "corp", ssoToken{AccessToken: "session-token-1", ExpiresAt: time.Now().Add(8 * time.Hour).UTC().Format(time.RFC3339)})
-	_, err := e.get(t, "dev", "", func(o *session.Options) {
-		o.SDKProvider = session.SDKProvider(e.paths.Config, e.paths.Credentials, deadline.Limits{Network: 300 * time.Millisecond})
+	_, err := e.get(t, "dev", "", func(o *provider.Options) {
+		o.SDKProvider = provider.SDKProvider(e.paths.Config, e.paths.Credentials, deadline.Limits{Network: 300 * time.Millisecond})
 	})
 	oneSentence(t, err, `profile "dev": SSO GetRoleCredentials at `+endpoint+" did not answer within 300ms", "ASSUME_TIMEOUT")
 }

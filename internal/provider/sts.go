@@ -1,4 +1,4 @@
-package session
+package provider
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/assume-cli/assume/internal/deadline"
+	"github.com/assume-cli/assume/internal/session"
 )
 
 // STS is the part of the STS API assume calls.
@@ -28,7 +29,7 @@ type ClientFactory func(ctx context.Context, creds aws.CredentialsProvider) (STS
 
 // Endpoint is the STS endpoint for profile p (see ServiceEndpoint), with the
 // variables read through getenv.
-func Endpoint(getenv func(string) string, p *Profile) string {
+func Endpoint(getenv func(string) string, p *session.Profile) string {
 	profileEndpoint := ""
 	if p != nil {
 		profileEndpoint = p.Endpoint()

@@ -1,4 +1,4 @@
-package session
+package provider
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/assume-cli/assume/internal/deadline"
+	"github.com/assume-cli/assume/internal/sdkdeadline"
 )
 
 // TokenFunc returns a fresh MFA code for the device serial.
@@ -109,7 +110,7 @@ func fromSTS(c *types.Credentials, source string) aws.Credentials {
 // withDeadline gives an STS call the network deadline d (zero: the default).
 func withDeadline(d time.Duration) func(*sts.Options) {
 	return func(o *sts.Options) {
-		o.APIOptions = append(o.APIOptions, deadline.APIOption(deadline.Limits{Network: d}.NetworkOrDefault()))
+		o.APIOptions = append(o.APIOptions, sdkdeadline.APIOption(deadline.Limits{Network: d}.NetworkOrDefault()))
 	}
 }
 

@@ -1,4 +1,4 @@
-package session
+package provider
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/mfa"
 	"github.com/assume-cli/assume/internal/prompt"
+	"github.com/assume-cli/assume/internal/session"
 )
 
 // ValidateCode checks a code given with -m or ASSUME_MFA_TOKEN against the
@@ -17,7 +18,7 @@ import (
 // usage error.
 func ValidateCode(code string) error {
 	if _, err := mfa.Parse(code); err != nil {
-		return &UsageError{Msg: err.Error()}
+		return &session.UsageError{Msg: err.Error()}
 	}
 	return nil
 }
@@ -58,7 +59,7 @@ func (m *MFACodes) For(profileProcess string) TokenFunc {
 			// run must not resend it.
 			m.Code = ""
 			if err != nil {
-				return "", &UsageError{Msg: err.Error()}
+				return "", &session.UsageError{Msg: err.Error()}
 			}
 			return code, nil
 		}
@@ -89,7 +90,7 @@ func (m *MFACodes) ask(serial string) (string, error) {
 	case errors.Is(err, mfa.ErrNoTerminal):
 		return "", fmt.Errorf("profile %q needs an MFA code and there is no terminal to ask on; pass it with -m CODE or ASSUME_MFA_TOKEN, or set mfa_process in the profile", m.Profile)
 	case errors.Is(err, mfa.ErrNotACode):
-		return "", &UsageError{Msg: err.Error()}
+		return "", &session.UsageError{Msg: err.Error()}
 	}
 	return code, err
 }

@@ -1,4 +1,4 @@
-package session
+package provider
 
 import (
 	"context"
@@ -6,28 +6,19 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/assume-cli/assume/internal/session"
 )
 
 // Cache stores temporary credentials between runs. Long-term keys never go in.
 type Cache interface {
-	Get(key string) (Entry, bool)
-	Put(key string, e Entry) error
+	Get(key string) (session.Entry, bool)
+	Put(key string, e session.Entry) error
 	Delete(key string) error
 	// Lock serialises runs that would fill the same entry, so parallel
 	// `assume prod` ask for one MFA code and make one STS call.
 	Lock(key string) (unlock func(), err error)
 }
-
-// Entry is one cached credential set.
-type Entry struct {
-	Profile     string
-	Kind        string // "session" (GetSessionToken) or "role"
-	Credentials aws.Credentials
-}
-
-// Margin is how long before expiry a cached credential stops being handed out,
-// so nobody receives keys that die mid-command.
-const Margin = 5 * time.Minute
 
 // CachedProvider wraps a provider with the cache.
 type CachedProvider struct {
@@ -45,15 +36,13 @@ type CachedProvider struct {
 	OnStoreError func(error)
 }
 
-func (c *CachedProvider) fresh(e Entry) bool {
-	return e.Credentials.CanExpire && e.Credentials.Expires.After(nowOr(c.Now)().Add(Margin))
-}
+func (c *CachedProvider) fresh(e session.Entry) bool { return session.Fresh(e, nowOr(c.Now)()) }
 
 func (c *CachedProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	if !c.Refresh {
 		if e, ok := c.Cache.Get(c.Key); ok && c.fresh(e) {
 			c.Hit = true
-			return e.Credentials, nil
+			return toAWS(e.Credentials), nil
 		}
 	}
 	unlock, err := c.Cache.Lock(c.Key)
@@ -63,7 +52,7 @@ func (c *CachedProvider) Retrieve(ctx context.Context) (aws.Credentials, error) 
 		if !c.Refresh {
 			if e, ok := c.Cache.Get(c.Key); ok && c.fresh(e) {
 				c.Hit = true
-				return e.Credentials, nil
+				return toAWS(e.Credentials), nil
 			}
 		}
 	}
@@ -72,7 +61,7 @@ func (c *CachedProvider) Retrieve(ctx context.Context) (aws.Credentials, error) 
 		return aws.Credentials{}, err
 	}
 	if creds.CanExpire {
-		if err := c.Cache.Put(c.Key, Entry{Profile: c.Profile, Kind: c.Kind, Credentials: creds}); err != nil && c.OnStoreError != nil {
+		if err := c.Cache.Put(c.Key, session.Entry{Profile: c.Profile, Kind: c.Kind, Credentials: SessionCredentials(creds)}); err != nil && c.OnStoreError != nil {
 			c.OnStoreError(err)
 		}
 	}
@@ -99,7 +88,18 @@ func retryExpired(ctx context.Context, signer *CachedProvider, retrieve func(con
 
 type noCache struct{}
 
-func (noCache) Get(string) (Entry, bool)    { return Entry{}, false }
-func (noCache) Put(string, Entry) error     { return nil }
-func (noCache) Delete(string) error         { return nil }
-func (noCache) Lock(string) (func(), error) { return func() {}, nil }
+func (noCache) Get(string) (session.Entry, bool) { return session.Entry{}, false }
+func (noCache) Put(string, session.Entry) error  { return nil }
+func (noCache) Delete(string) error              { return nil }
+func (noCache) Lock(string) (func(), error)      { return func() {}, nil }
+
+// toAWS and SessionCredentials convert between the cache's credentials and the SDK's.
+func toAWS(c session.Credentials) aws.Credentials {
+	return aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken,
+		CanExpire: c.CanExpire, Expires: c.Expires, Source: c.Source}
+}
+
+func SessionCredentials(c aws.Credentials) session.Credentials {
+	return session.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken,
+		CanExpire: c.CanExpire, Expires: c.Expires, Source: c.Source}
+}

@@ -1,4 +1,4 @@
-package session_test
+package provider_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/fakests"
+	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/session"
 )
 
@@ -80,7 +81,7 @@ func TestSourceWithOwnKeysSigns(t *testing.T) {
 	if p.Source == nil || p.Source.Kind != session.KindStatic || p.Source.Source != nil || p.MFA() != "" {
 		t.Fatalf("top's source = %+v, want mid as static keys with no source and no MFA", p.Source)
 	}
-	_, err = session.Get(context.Background(), p, session.Options{Clients: session.NewClientFactory("us-east-1", s.URL, nil)})
+	_, err = provider.Get(context.Background(), p, provider.Options{Clients: provider.NewClientFactory("us-east-1", s.URL, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +118,7 @@ func TestLoginSessionWithoutSignInAdvisesAWSLogin(t *testing.T) {
 	}
 	_, err = e.get(t, "web", "", nil)
 	checkOneSentence(t, err, "aws login --profile web")
-	var se *session.SourceError
+	var se *provider.SourceError
 	if !errors.As(err, &se) || se.SSOLogin != "aws login --profile web" {
 		t.Errorf("error %v does not carry the sign-in command", err)
 	}

@@ -1,10 +1,12 @@
-package session
+package provider
 
 import (
 	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/assume-cli/assume/internal/session"
 )
 
 // ExpiryMargin: credentials that expire within it are refused from every
@@ -58,5 +60,5 @@ func skewText(d time.Duration) string {
 	if d < time.Minute {
 		return fmt.Sprintf("%ds", int64(d/time.Second))
 	}
-	return ShortDuration(d)
+	return session.ShortDuration(d)
 }

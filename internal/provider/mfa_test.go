@@ -1,9 +1,9 @@
-package session_test
+package provider_test
 
 import (
 	"testing"
 
-	"github.com/assume-cli/assume/internal/session"
+	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/testkit"
 )
 
@@ -11,7 +11,7 @@ import (
 // "123 456", as apps show it, reaches STS as 123456.
 func TestCodesWithASpaceReachSTSAsSixDigits(t *testing.T) {
 	e := newEnv(t)
-	if err := session.ValidateCode("123 456"); err != nil {
+	if err := provider.ValidateCode("123 456"); err != nil {
 		t.Fatalf("-m '123 456' refused: %v", err)
 	}
 	e.codes.Code = "123 456"
@@ -20,7 +20,7 @@ func TestCodesWithASpaceReachSTSAsSixDigits(t *testing.T) {
 	e.codes.Code = ""
 	asked := &testkit.Prompter{Answers: testkit.Replies("123 456")}
 	e.codes.Prompter = asked
-	e.mustGet(t, "alice", func(o *session.Options) { o.Refresh = true })
+	e.mustGet(t, "alice", func(o *provider.Options) { o.Refresh = true })
 	calls := e.sts.Calls()
 	if len(calls) != 2 || calls[0].TokenCode != "123456" || calls[1].TokenCode != "123456" {
 		t.Fatalf("calls = %+v, want two GetSessionToken calls with TokenCode 123456", calls)

@@ -1,4 +1,4 @@
-package session
+package provider
 
 import (
 	"errors"
@@ -16,25 +16,27 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 	"github.com/aws/smithy-go"
+
+	"github.com/assume-cli/assume/internal/session"
 )
 
 // providerOfKind builds the provider of one kind from a profile's settings, for a profile whose leftover keys the
 // SDK would use instead (the SDK ranks keys first; assume ranks them as the AWS CLI does, see KindOf). It builds
 // what the SDK's own resolver builds for that kind.
-func providerOfKind(kind Kind, c config.SharedConfig, cfg aws.Config, web stscreds.AssumeRoleWithWebIdentityAPIClient) (aws.CredentialsProvider, error) {
+func providerOfKind(kind session.Kind, c config.SharedConfig, cfg aws.Config, web stscreds.AssumeRoleWithWebIdentityAPIClient) (aws.CredentialsProvider, error) {
 	switch kind {
-	case KindProcess:
+	case session.KindProcess:
 		return processcreds.NewProvider(c.CredentialProcess), nil
-	case KindWebIdentity:
+	case session.KindWebIdentity:
 		return stscreds.NewWebIdentityRoleProvider(web, c.RoleARN, stscreds.IdentityTokenFile(c.WebIdentityTokenFile),
 			func(o *stscreds.WebIdentityRoleOptions) { o.RoleSessionName = c.RoleSessionName }), nil
-	case KindLogin:
+	case session.KindLogin:
 		path, err := logincreds.StandardCachedTokenFilepath(c.LoginSession, os.Getenv("AWS_LOGIN_CACHE_DIRECTORY"))
 		if err != nil {
 			return nil, err
 		}
 		return logincreds.New(signin.NewFromConfig(cfg), path), nil
-	case KindSSO:
+	case session.KindSSO:
 		ssoCfg := cfg.Copy()
 		ssoCfg.Region = c.SSORegion
 		startURL := c.SSOStartURL
