@@ -179,8 +179,9 @@ for n in $sizes; do
 	# From here on STS is a closed port: a timed run that is not a cache hit fails.
 	export AWS_ENDPOINT_URL_STS=http://127.0.0.1:9
 
-	# --version reads no file: it is the floor every run pays (process start, package init, flags).
-	names=("trivial Go binary" "assume --version (start-up floor)" "assume --list-profiles" "assume ROLE --format bash (cached)" "assume STATIC --format bash")
+	# --version reads no file, and the small front hands it to assume-full: it is the floor of every
+	# run the front does not answer (both programs' start and package init, the flags).
+	names=("trivial Go binary" "assume --version (handed over)" "assume --list-profiles" "assume ROLE --format bash (cached)" "assume STATIC --format bash")
 	cmds=("$bin/trivial" "$bin/assume --version" "$bin/assume --list-profiles" "$bin/assume $role --format bash" "$bin/assume $static --format bash")
 	if [[ -n $against ]]; then
 		for i in 1 2 3 4; do
