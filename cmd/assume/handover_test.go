@@ -114,7 +114,7 @@ func TestFrontAloneSaysAssumeFullIsMissing(t *testing.T) {
 	if !ok || strings.Contains(line, "\n") || strings.ContainsRune(line, '\x1b') {
 		t.Fatalf("stderr must be one line without control characters:\n%q", r.Stderr)
 	}
-	for _, want := range []string{"assume: assume-full is not installed next to ", `bin\x1b[2J\nx`, "go install ./cmd/assume ./cmd/assume-full"} {
+	for _, want := range []string{"assume: assume-full is not installed next to ", `bin\x1b[2J\nx`, "go install ./cmd/assume ./cmd/assume-full."} {
 		if !strings.Contains(line, want) {
 			t.Errorf("stderr %q does not say %q", line, want)
 		}

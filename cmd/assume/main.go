@@ -32,7 +32,7 @@ func main() {
 	}
 	err := handOver()
 	// Only reached when the hand-over failed: stdout stays empty.
-	fmt.Fprintln(os.Stderr, "assume: "+err.Error())
+	fmt.Fprintf(os.Stderr, "assume: %s.\n", err)
 	os.Exit(1)
 }
 

@@ -312,7 +312,7 @@ func TestEnvironmentNeverSigns(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "ASIASTALEFROMEARLIER")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "stale")
 	t.Setenv("AWS_SESSION_TOKEN", "stale-token")
-	// (A stale AWS_PROFILE is removed by cmd/assume before anything runs; the
+	// (A stale AWS_PROFILE is removed by cli.RunProcess before anything runs; the
 	// end-to-end tests run the binary with one.)
 	e.mustGet(t, "alice", nil)
 	if c := e.sts.Calls(); len(c) != 1 || c[0].AccessKeyID != userKey {

@@ -68,7 +68,7 @@ func LoadAWSConfig(ctx context.Context, creds aws.CredentialsProvider, region st
 		opts = append(opts, config.WithHTTPClient(httpClient))
 	}
 	// The SDK's loader also fails when the process's AWS_PROFILE names a
-	// profile missing from the (deliberately empty) files: cmd/assume removes
+	// profile missing from the (deliberately empty) files: cli.RunProcess removes
 	// that variable from the process before anything runs.
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {

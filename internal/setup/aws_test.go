@@ -54,7 +54,7 @@ func TestClientsAndErrorCodes(t *testing.T) {
 		"AWS_ENDPOINT_URL_STS": stsServer.URL,
 		"AWS_ENDPOINT_URL":     "http://127.0.0.1:1", // the service-specific variables win
 	}
-	// (A stale AWS_PROFILE, which would break the SDK's loader, is removed by cmd/assume before anything runs;
+	// (A stale AWS_PROFILE, which would break the SDK's loader, is removed by cli.RunProcess before anything runs;
 	// the end-to-end tests run the binary with one.)
 	keys := aws.Credentials{AccessKeyID: "AKIATESTKEY000000001", SecretAccessKey: "test-secret"}
 	iamClient, stsClient, err := NewClients(func(k string) string { return env[k] }, nil)(context.Background(), keys, "eu-west-1", "")
