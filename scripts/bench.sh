@@ -185,7 +185,7 @@ for n in $sizes; do
 	cmds=("$bin/trivial" "$bin/assume --version" "$bin/assume --list-profiles" "$bin/assume $role --format bash" "$bin/assume $static --format bash")
 	if [[ -n $against ]]; then
 		for i in 1 2 3 4; do
-			names+=("$against: ${names[$i]}")
+			names+=("$against: ${names[$i]/ (handed over)/}")
 			cmds+=("${cmds[$i]/#$bin\/assume /$against_bin/assume }")
 		done
 	fi
@@ -212,7 +212,8 @@ for n in $sizes; do
 	done
 done
 
-# target MEDIAN_LIMIT_MS for a row, or "" when the row has none.
+# target MEDIAN_LIMIT_MS for a row, or "" when the row has none. These were set on a machine whose
+# trivial Go binary starts in about 1 ms, and are checked only on one like it (see floor_ok).
 target() {
 	local n=$1 name=$2
 	case $name in
@@ -224,6 +225,19 @@ target() {
 	return 0
 }
 
+# ratio_target MAX_RATIO for a row (its median over the trivial binary's in the same run), which
+# holds on any machine: a cached export at 5 profiles under 2.5x, and the profile list at 5
+# profiles under aws-vault 7.2.0's 2.6 ms against a trivial binary of about 1 ms.
+ratio_target() {
+	local n=$1 name=$2
+	((n <= 5)) || return 0
+	case $name in
+	"assume --list-profiles") echo 2.6 ;;
+	"assume ROLE --format bash (cached)") echo 2.5 ;;
+	esac
+	return 0
+}
+
 readonly memory_limit_kib=$((25 * 1024))
 printf '\nassume built with CGO_ENABLED=%s; medians of %d runs (hyperfine), peak RSS of 5 runs (%s)\n' "$cgo" "$runs" "$memory_tool"
 printf '%-9s %-48s %10s %8s %10s %8s %10s  %s\n' profiles command median ratio "cpu" ratio "peak RSS" target
@@ -231,12 +245,23 @@ while IFS=$'\t' read -r n name median base kib cpu cpu_base; do
 	ratio=$(awk -v a="$median" -v b="$base" 'BEGIN { printf "%.1fx", a / b }')
 	mib=$(awk -v k="$kib" 'BEGIN { printf "%.1f MiB", k / 1024 }')
 	verdict=""
-	limit=$(target "$n" "$name")
-	if [[ -n $limit ]]; then
-		if awk -v s="$median" -v l="$limit" 'BEGIN { exit !(s * 1000 < l) }'; then
-			verdict="< $limit ms: ok"
+	max_ratio=$(ratio_target "$n" "$name")
+	if [[ -n $max_ratio ]]; then
+		if awk -v a="$median" -v b="$base" -v r="$max_ratio" 'BEGIN { exit !(a / b < r) }'; then
+			verdict="< ${max_ratio}x: ok"
 		else
-			verdict="< $limit ms: MISSED"
+			verdict="< ${max_ratio}x: MISSED"
+			missed=$((missed + 1))
+		fi
+	fi
+	limit=$(target "$n" "$name")
+	if [[ -n $limit ]] && ! awk -v b="$base" 'BEGIN { exit !(b * 1000 < 1.5) }'; then
+		verdict+=" (< $limit ms: not checked, the floor here is $(ms "$base") ms)"
+	elif [[ -n $limit ]]; then
+		if awk -v s="$median" -v l="$limit" 'BEGIN { exit !(s * 1000 < l) }'; then
+			verdict+=" < $limit ms: ok"
+		else
+			verdict+=" < $limit ms: MISSED"
 			missed=$((missed + 1))
 		fi
 	fi
