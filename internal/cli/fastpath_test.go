@@ -74,6 +74,10 @@ region = eu west 1
 keyring = file
 keyring_access_key_id = AKIAKEYRING000000001
 
+[profile krrole]
+role_arn = arn:aws:iam::222222222222:role/plain
+source_profile = kr
+
 [profile orphan]
 role_arn = arn:aws:iam::222222222222:role/prod
 source_profile = nobody
@@ -138,14 +142,14 @@ func newFastWorld(t *testing.T) *fastWorld {
 			t.Fatalf("filling the cache: assume %s: exit %d: %s", strings.Join(run.args, " "), full.code, full.stderr)
 		}
 	}
-	// SSO sign-in is not what is tested here: store what a run would have stored, under the key
-	// of each profile's plan.
+	// SSO sign-in and the keyring are not what is tested here: store what a run would have
+	// stored, under the key of each profile's plan.
 	files, err := awsfile.Load(awsfile.Paths{Config: w.files.Config, Credentials: w.files.Credentials})
 	if err != nil {
 		t.Fatal(err)
 	}
 	store := credcache.Store{Dir: w.cacheDir}
-	for _, name := range []string{"sso", "ssorole"} {
+	for _, name := range []string{"sso", "ssorole", "krrole"} {
 		p, err := session.Resolve(files, name)
 		if err != nil {
 			t.Fatal(err)
@@ -285,6 +289,7 @@ func TestFastpathSaysWhatTheFullProgramSays(t *testing.T) {
 		{name: "bad region in the profile", args: []string{"badregion"}},
 		{name: "bad AWS_REGION", args: []string{"static"}, vars: map[string]string{"AWS_REGION": "us east;1"}},
 		{name: "keys in the keyring", args: []string{"kr"}},
+		{name: "cached role over keys in the keyring", args: []string{"krrole"}, fast: true},
 		{name: "source missing", args: []string{"orphan"}},
 		{name: "unknown profile", args: []string{"prdo"}},
 		{name: "terminal without --format", args: []string{"prod"}, term: terminal{tty: true}},
