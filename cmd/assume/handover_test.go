@@ -24,11 +24,12 @@ func TestMain(m *testing.M) { os.Exit(testkit.Main(m, &bin)) }
 // nothing of the developer's is read, and returns what it left and its process ID.
 func run(t *testing.T, path string, args ...string) testkit.Result {
 	t.Helper()
-	r, _ := runWithPID(t, path, args...)
+	r, _ := runWithPID(t, nil, path, args...)
 	return r
 }
 
-func runWithPID(t *testing.T, path string, args ...string) (testkit.Result, int) {
+// runWithPID is run with extra NAME=value entries on top of the environment.
+func runWithPID(t *testing.T, extra []string, path string, args ...string) (testkit.Result, int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
@@ -40,6 +41,7 @@ func runWithPID(t *testing.T, path string, args ...string) (testkit.Result, int)
 	for k, v := range files.Env() {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
+	cmd.Env = append(cmd.Env, extra...)
 	r, err := testkit.Run(cmd)
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +75,7 @@ func TestHandedOverRunIsAssumeFulls(t *testing.T) {
 // the child of the very process the shell started.
 func TestHandOverKeepsTheProcess(t *testing.T) {
 	front := bin.Require(t)
-	r, pid := runWithPID(t, front, "dev", "--", "sh", "-c", `echo "$PPID $AWS_ACCESS_KEY_ID"`)
+	r, pid := runWithPID(t, nil, front, "dev", "--", "sh", "-c", `echo "$PPID $AWS_ACCESS_KEY_ID"`)
 	if r.ExitCode != 0 {
 		t.Fatalf("assume dev -- sh:\n%s", r)
 	}
@@ -118,5 +120,25 @@ func TestFrontAloneSaysAssumeFullIsMissing(t *testing.T) {
 		if !strings.Contains(line, want) {
 			t.Errorf("stderr %q does not say %q", line, want)
 		}
+	}
+}
+
+// assume-full is run only from the folder of assume's own file, never found on PATH: a program of
+// that name earlier on PATH (in a project folder, say) must not receive the run and its secrets.
+func TestAssumeFullIsNeverTakenFromPATH(t *testing.T) {
+	dir := t.TempDir()
+	front := testkit.BuildProgram(t, ".", dir, "assume")
+	decoy := t.TempDir()
+	ran := filepath.Join(decoy, "ran")
+	testkit.WriteFile(t, filepath.Join(decoy, "assume-full"), "#!/bin/sh\ntouch '"+ran+"'\n")
+	if err := os.Chmod(filepath.Join(decoy, "assume-full"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := runWithPID(t, []string{"PATH=" + decoy + string(os.PathListSeparator) + os.Getenv("PATH")}, front, "--help")
+	if r.ExitCode != 1 || r.Stdout != "" || !strings.Contains(r.Stderr, "assume-full is not installed next to") {
+		t.Fatalf("assume without assume-full beside it:\n%s", r)
+	}
+	if _, err := os.Stat(ran); err == nil {
+		t.Fatal("assume ran the assume-full it found on PATH")
 	}
 }
