@@ -24,18 +24,8 @@ import (
 // config of every common kind, a cache filled by real runs against the fake STS, and entries for
 // SSO profiles stored under the keys of their plans.
 
-const fastConfig = `[default]
-region = us-east-2
-
-[profile alice]
-mfa_serial = arn:aws:iam::111111111111:mfa/alice
-region = eu-west-1
-
-[profile prod]
-role_arn = arn:aws:iam::222222222222:role/prod
-source_profile = alice
-region = eu-central-1
-
+// fastConfig adds profiles of every other common kind to the cli tests' configFile.
+const fastConfig = configFile + `
 [profile prod-long]
 role_arn = arn:aws:iam::222222222222:role/prod
 source_profile = alice
@@ -78,24 +68,13 @@ keyring_access_key_id = AKIAKEYRING000000001
 role_arn = arn:aws:iam::222222222222:role/plain
 source_profile = kr
 
-[profile orphan]
-role_arn = arn:aws:iam::222222222222:role/prod
-source_profile = nobody
-
 [profile prod-uncached]
 role_arn = arn:aws:iam::222222222222:role/prod
 source_profile = alice
 role_session_name = other
 `
 
-const fastCredentials = `[alice]
-aws_access_key_id = AKIAUSERKEY000000001
-aws_secret_access_key = uSeRsEcReT/with+chars
-
-[static]
-aws_access_key_id = AKIASTATIC0000000001
-aws_secret_access_key = StAtIcSeCrEt'$(touch /tmp/pwned)
-
+const fastCredentials = credentialsFile + `
 [temp]
 aws_access_key_id = ASIATEMP000000000001
 aws_secret_access_key = tEmPsEcReT

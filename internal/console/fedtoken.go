@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/assume-cli/assume/internal/session"
 )
 
 // FederationTokenAPI is the STS call that turns an IAM user's long-term keys
@@ -82,13 +84,7 @@ func FederatedUserName(users ...string) string {
 			break
 		}
 	}
-	clean := strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("_+=,.@-", r):
-			return r
-		}
-		return -1
-	}, user)
+	clean := session.NameChars(user)
 	name := "assume"
 	if clean != "" {
 		name += "-" + clean

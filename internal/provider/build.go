@@ -5,7 +5,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -249,13 +248,7 @@ func defaultSessionName(getenv func(string) string, now time.Time) string {
 		user = getenv("USERNAME")
 	}
 	// RoleSessionName allows [\w+=,.@-]{2,64}.
-	clean := strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("_+=,.@-", r):
-			return r
-		}
-		return -1
-	}, user)
+	clean := session.NameChars(user)
 	if clean == "" {
 		clean = "user"
 	}
