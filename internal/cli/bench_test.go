@@ -166,7 +166,7 @@ func BenchmarkLoadResolve(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				p, err := session.Resolve(lookup{files}, c.role)
+				p, err := session.Resolve(files, c.role)
 				if err != nil || p.Source == nil || p.Source.Name != "base" {
 					b.Fatalf("resolve %s: %v", c.role, err)
 				}

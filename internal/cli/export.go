@@ -143,7 +143,7 @@ func resolveExport(o *exportOptions, d Deps) (*session.Profile, error) {
 			return nil, err
 		}
 	}
-	p, err := session.Resolve(lookup{files}, name)
+	p, err := session.Resolve(files, name)
 	var unknown *session.UnknownProfileError
 	if errors.As(err, &unknown) {
 		return nil, unknownProfile(unknown.Name, files.Names())

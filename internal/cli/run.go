@@ -131,11 +131,6 @@ func plural(n int) string {
 	return "s"
 }
 
-// lookup adapts the loaded files to session.Lookup.
-type lookup struct{ files *awsfile.Files }
-
-func (l lookup) Profile(name string) (awsfile.Profile, bool) { return l.files.Profile(name) }
-
 // adHocRole is --role-arn: a role whose source is the named profile.
 func adHocRole(src *session.Profile, o *exportOptions) *session.Profile {
 	return &session.Profile{
