@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,6 +24,7 @@ import (
 	"github.com/assume-cli/assume/internal/testkit"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
 
 // region is the region every test profile is configured with.
@@ -95,6 +97,17 @@ func (u *iamUser) addVirtualMFA(t testing.TB) {
 	ctx := ctxFor(t, 30*time.Second)
 	c := iamClient(t)
 	d, err := c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(u.Name)})
+	var exists *iamtypes.EntityAlreadyExistsException
+	if errors.As(err, &exists) {
+		// The name is unique to this user, so the device is this call's own: the SDK resent the
+		// call after the emulator's answer was lost (seen under -race on a loaded machine), and
+		// the seed went with that answer. Delete the device and make it again.
+		serial := strings.Replace(u.ARN, ":user/", ":mfa/", 1)
+		if _, derr := c.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(serial)}); derr != nil {
+			t.Fatalf("iam CreateVirtualMFADevice: %v; deleting %s to try again: %v", err, serial, derr)
+		}
+		d, err = c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(u.Name)})
+	}
 	if err != nil {
 		t.Fatalf("iam CreateVirtualMFADevice: %v", err)
 	}
