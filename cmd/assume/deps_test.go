@@ -30,8 +30,10 @@ var heavy = []string{
 }
 
 func TestFrontLinksNoHeavyPackage(t *testing.T) {
+	t.Parallel()
 	for _, goos := range []string{"linux", "darwin"} {
 		t.Run(goos, func(t *testing.T) {
+			t.Parallel()
 			cmd := exec.Command("go", "list", "-deps", ".")
 			cmd.Env = append(os.Environ(), "GOOS="+goos, "GOFLAGS=")
 			out, err := cmd.Output()

@@ -52,6 +52,7 @@ func runWithPID(t *testing.T, extra []string, path string, args ...string) (test
 // A run the front does not answer is assume-full's run: the same output on both streams and
 // the same exit code, for a success and for a usage error.
 func TestHandedOverRunIsAssumeFulls(t *testing.T) {
+	t.Parallel()
 	front := bin.Require(t)
 	full := filepath.Join(bin.Dir, "assume-full")
 	for _, args := range [][]string{{"--help"}, {"--version"}, {"--no-such-flag"}, {"--format", "nonsense", "dev"}} {
@@ -74,6 +75,7 @@ func TestHandedOverRunIsAssumeFulls(t *testing.T) {
 // The hand-over replaces the process instead of starting a child: a command run with -- is
 // the child of the very process the shell started.
 func TestHandOverKeepsTheProcess(t *testing.T) {
+	t.Parallel()
 	front := bin.Require(t)
 	r, pid := runWithPID(t, nil, front, "dev", "--", "sh", "-c", `echo "$PPID $AWS_ACCESS_KEY_ID"`)
 	if r.ExitCode != 0 {
@@ -87,6 +89,7 @@ func TestHandOverKeepsTheProcess(t *testing.T) {
 // An assume reached through a symlink (a folder on PATH holding links to a release) finds
 // assume-full beside the file the link points to.
 func TestSymlinkedFrontFindsAssumeFull(t *testing.T) {
+	t.Parallel()
 	front := bin.Require(t)
 	link := filepath.Join(t.TempDir(), "assume")
 	if err := os.Symlink(front, link); err != nil {
@@ -102,6 +105,7 @@ func TestSymlinkedFrontFindsAssumeFull(t *testing.T) {
 // assume-full and how to install it, with its own path shown safely, and prints nothing on
 // stdout.
 func TestFrontAloneSaysAssumeFullIsMissing(t *testing.T) {
+	t.Parallel()
 	// A folder name holding an escape sequence and a newline, which must not reach the terminal.
 	dir := filepath.Join(t.TempDir(), "bin\x1b[2J\nx")
 	if err := os.Mkdir(dir, 0o700); err != nil {
@@ -126,6 +130,7 @@ func TestFrontAloneSaysAssumeFullIsMissing(t *testing.T) {
 // assume-full is run only from the folder of assume's own file, never found on PATH: a program of
 // that name earlier on PATH (in a project folder, say) must not receive the run and its secrets.
 func TestAssumeFullIsNeverTakenFromPATH(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	front := testkit.BuildProgram(t, ".", dir, "assume")
 	decoy := t.TempDir()
