@@ -147,3 +147,24 @@ func TestAssumeFullIsNeverTakenFromPATH(t *testing.T) {
 		t.Fatal("assume ran the assume-full it found on PATH")
 	}
 }
+
+// The everyday runs are the front's own: built alone, without assume-full beside it, it still
+// exports static keys, lists the profiles and prints the shell integration.
+func TestFrontAloneAnswersTheEverydayRuns(t *testing.T) {
+	t.Parallel()
+	front := testkit.BuildProgram(t, ".", t.TempDir(), "assume")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"dev", "--format", "bash"}, "export AWS_ACCESS_KEY_ID='AKIAHANDOVERTEST'"},
+		{[]string{"--format=fish", "dev"}, "set -gx AWS_ACCESS_KEY_ID 'AKIAHANDOVERTEST'"},
+		{[]string{"--list-profiles"}, "dev\n"},
+		{[]string{"--init", "zsh"}, "function assume"},
+	} {
+		r := run(t, front, c.args...)
+		if r.ExitCode != 0 || !strings.Contains(r.Stdout, c.want) {
+			t.Errorf("assume %s without assume-full: want exit 0 and %q in stdout:\n%s", strings.Join(c.args, " "), c.want, r)
+		}
+	}
+}
