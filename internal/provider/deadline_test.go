@@ -5,12 +5,15 @@ package provider_test
 // credentials that are dead on arrival.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/provider"
@@ -218,4 +221,17 @@ func TestExpiredSSOCredentialsAreRefused(t *testing.T) {
 	portal.Allow("session-token-1", ssoAccount, "Developer", dead)
 	_, err := e.get(t, "dev", "", nil)
 	oneSentence(t, err, `profile "dev": the SSO portal returned credentials that expired at `+dead.Expiration.Format(time.RFC3339))
+}
+
+// The SDK logs nothing of its own: assume says what went wrong in one sentence on stderr, and a
+// log line of the SDK's (a connection it could not reuse, under load) would come between.
+func TestSDKLogsNothing(t *testing.T) {
+	t.Parallel()
+	cfg, err := provider.LoadAWSConfig(context.Background(), nil, "eu-west-1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := cfg.Logger.(logging.Nop); !ok {
+		t.Fatalf("the SDK's logger is %T, want logging.Nop", cfg.Logger)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/assume-cli/assume/internal/child"
@@ -49,6 +50,7 @@ func SDKProvider(configFile, credentialsFile string, limits deadline.Limits) fun
 				o.Client = webSTS
 			}),
 			config.WithAPIOptions([]func(*middleware.Stack) error{sdkdeadline.APIOption(limits.NetworkOrDefault())}),
+			config.WithLogger(logging.Nop{}), // as in LoadAWSConfig
 		)
 		if err != nil {
 			return nil, loadError(profile, err)

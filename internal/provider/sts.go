@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/assume-cli/assume/internal/deadline"
@@ -63,6 +64,9 @@ func LoadAWSConfig(ctx context.Context, creds aws.CredentialsProvider, region st
 		// No shared files: the profile is already resolved.
 		config.WithSharedConfigFiles([]string{}),
 		config.WithSharedCredentialsFiles([]string{}),
+		// assume says what went wrong itself, in one sentence; the SDK's own log lines (a
+		// connection it could not reuse, say) would break that on stderr.
+		config.WithLogger(logging.Nop{}),
 	}
 	if httpClient != nil {
 		opts = append(opts, config.WithHTTPClient(httpClient))

@@ -82,8 +82,11 @@ type fakeAWS struct {
 	users   map[string]*fakeUser // by access key id
 	devices map[string]*fakeDevice
 	// fail makes an operation fail with this error before doing anything.
-	fail  map[string]error
-	calls []string
+	fail map[string]error
+	// resent makes an operation's answer get lost once it is done, so that the SDK sends it again:
+	// the caller sees the second answer.
+	resent map[string]bool
+	calls  []string
 	// usedCodes are the codes AWS has seen for each device; it refuses a code twice.
 	usedCodes map[string]map[string]bool
 	// qrPNG is what CreateVirtualMFADevice returns as QRCodePNG.
@@ -107,6 +110,7 @@ func newFakeAWS(t testing.TB, clock *fakeClock) *fakeAWS {
 		users:     map[string]*fakeUser{},
 		devices:   map[string]*fakeDevice{},
 		fail:      map[string]error{},
+		resent:    map[string]bool{},
 		usedCodes: map[string]map[string]bool{},
 		qrPNG:     []byte("not a png"),
 	}
@@ -241,8 +245,11 @@ func (c caller) EnableMFADevice(_ context.Context, in *iam.EnableMFADeviceInput,
 		return nil, err
 	}
 	d, ok := c.f.devices[aws.ToString(in.SerialNumber)]
-	if !ok || aws.ToString(in.UserName) != u.name || d.enabled {
+	if !ok || aws.ToString(in.UserName) != u.name {
 		return nil, apiError("NoSuchEntity", "no such device for this user")
+	}
+	if d.enabled {
+		return nil, apiError("EntityAlreadyExists", "Device "+d.serial+" already exists.")
 	}
 	now := c.f.clock.Now()
 	for back := 0; back <= 2; back++ { // the second code may be from the window now or up to a minute before
@@ -251,6 +258,9 @@ func (c caller) EnableMFADevice(_ context.Context, in *iam.EnableMFADeviceInput,
 			aws.ToString(in.AuthenticationCode1) == totpAt(c.f.t, d.seed, w.Add(-totpStep)) {
 			d.enabled, d.user = true, u.name
 			c.f.use(d.serial, aws.ToString(in.AuthenticationCode1), aws.ToString(in.AuthenticationCode2))
+			if c.f.resent["EnableMFADevice"] {
+				return nil, apiError("EntityAlreadyExists", "Device "+d.serial+" already exists.")
+			}
 			return &iam.EnableMFADeviceOutput{}, nil
 		}
 	}

@@ -677,6 +677,21 @@ func (r *run) show(name, seed string, modules [][]bool, qrErr error) error {
 	return err
 }
 
+// enabledForUser reports whether the device serial is enabled for the user being set up (IAM lists only the
+// devices assigned to a user).
+func (r *run) enabledForUser(ctx context.Context, serial string) bool {
+	out, err := r.iam.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(r.result.User)})
+	if err != nil {
+		return false
+	}
+	for _, d := range out.MFADevices {
+		if aws.ToString(d.SerialNumber) == serial {
+			return true
+		}
+	}
+	return false
+}
+
 // enable calls EnableMFADevice with two consecutive codes; the person may try again when AWS rejects them.
 func (r *run) enable(ctx context.Context, serial, name string) error {
 	attempts := 3
@@ -698,6 +713,10 @@ func (r *run) enable(ctx context.Context, serial, name string) error {
 			return nil
 		}
 		switch code := apiCode(err); {
+		case code == "EntityAlreadyExists" && r.enabledForUser(ctx, serial):
+			// This run's call enabled it, and its answer was lost: the SDK sent the call again, which
+			// AWS refuses for an enabled device.
+			return nil
 		case code == "AccessDenied":
 			return deniedError("iam:EnableMFADevice", fmt.Sprintf("or to enable the device for you; then run `assume --setup %s` again", shellWord(r.result.Profile)), err)
 		case code == "InvalidAuthenticationCode" && attempt < attempts:

@@ -225,6 +225,28 @@ func TestCreateWithoutTerminal(t *testing.T) {
 	f.checkNoSecrets(keys.SecretAccessKey, d.seed)
 }
 
+// TestEnableAnswerLostAndResent: EnableMFADevice succeeded, its answer was lost, and the SDK sent the call
+// again, which AWS refuses because the device is now enabled. The device is this run's and is enabled: the
+// set-up goes on instead of deleting it.
+func TestEnableAnswerLostAndResent(t *testing.T) {
+	f := newFixture(t)
+	keys := f.aws.addUser("ari")
+	f.opts.AccessKeyID, f.opts.SecretAccessKey = keys.AccessKeyID, keys.SecretAccessKey
+	f.withProcess()
+	f.aws.resent["EnableMFADevice"] = true
+	res, err := f.run()
+	if err != nil {
+		t.Fatalf("set-up failed: %v\nlog:\n%s", err, f.log.String())
+	}
+	d := f.onlyDevice()
+	if !d.enabled || d.user != "ari" || res.MFASerial != d.serial || f.profile()["mfa_serial"] != d.serial {
+		t.Errorf("device %+v, result %+v, profile %v", d, *res, f.profile())
+	}
+	if n := f.aws.called("EnableMFADevice"); n != 1 {
+		t.Errorf("EnableMFADevice called %d times, want 1", n)
+	}
+}
+
 // TestInteractiveCreate is the person at the terminal: keys typed (the secret hidden), the secret shown on the
 // terminal only, codes read off the "app".
 func TestInteractiveCreate(t *testing.T) {
