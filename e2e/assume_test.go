@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -310,6 +312,21 @@ func TestCachedSessionsNeedNoNewCode(t *testing.T) {
 	}
 	if roleAgain.stdout != role.stdout {
 		t.Errorf("cached role credentials differ from the first ones:\nfirst:\n%s\nsecond:\n%s", role.stdout, roleAgain.stdout)
+	}
+
+	// The cached role is the small front's own answer: a copy of assume without assume-full
+	// beside it prints the same statements and the same notice.
+	program, err := os.ReadFile(requireAssume(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone := filepath.Join(t.TempDir(), "assume")
+	if err := os.WriteFile(alone, program, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	front := rs.sb.run(t, nil, alone, "e2e-role", "--format", "bash")
+	if front.exitCode != 0 || front.stdout != roleAgain.stdout || front.stderr != roleAgain.stderr {
+		t.Errorf("assume alone, on the cached role:\n%s\nwith assume-full beside it:\n%s", front, roleAgain)
 	}
 }
 
