@@ -1,7 +1,9 @@
-// Package session turns a named AWS profile into credentials: it resolves the
-// profile chain from the shared files, then gets credentials through STS
-// (GetSessionToken with MFA, AssumeRole), one provider type per STS call,
-// with caching as a wrapper around them.
+// Package session says how a named AWS profile's credentials are made, without
+// making them: it resolves the profile chain from the shared files, and plans
+// the calls (GetSessionToken with MFA, AssumeRole, the SDK's sources) with the
+// cache key of each step (plan.go). internal/provider makes the calls; the
+// plan is pure data, so that a cached answer needs no AWS client
+// (internal/fastpath).
 package session
 
 import (
