@@ -278,6 +278,7 @@ func TestFastpathSaysWhatTheFullProgramSays(t *testing.T) {
 		{name: "ASSUME_TIMEOUT wrong", args: []string{"prod"}, vars: map[string]string{"ASSUME_TIMEOUT": "soon"}},
 		{name: "ASSUME_MFA_TOKEN set", args: []string{"prod"}, vars: map[string]string{"ASSUME_MFA_TOKEN": "12345"}},
 		{name: "ASSUME_LOCK_TIMEOUT set", args: []string{"prod"}, vars: map[string]string{"ASSUME_LOCK_TIMEOUT": "0"}},
+		{name: "ASSUME_LOCK_TIMEOUT good", args: []string{"prod"}, vars: map[string]string{"ASSUME_LOCK_TIMEOUT": "90s"}, fast: true},
 		{name: "other flags", args: []string{"prod", "-r", "eu-west-3"}},
 		{name: "refresh", args: []string{"prod", "--refresh"}},
 		{name: "profile list", args: []string{"--list-profiles"}, fast: true},

@@ -8,28 +8,25 @@ import (
 
 	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/credcache"
+	"github.com/assume-cli/assume/internal/deadline"
 )
 
-// lockTimeoutVar bounds the wait for a lock another assume holds (on a cache entry while it asks STS, perhaps
-// waiting for an MFA code; on the credentials file while --write-profile edits it).
-const lockTimeoutVar = "ASSUME_LOCK_TIMEOUT"
-
-// lockWait reads lockTimeoutVar and says on stderr, once, that this run waits for another one and for how long at
+// lockWait reads deadline.LockVar and says on stderr, once, that this run waits for another one and for how long at
 // most; what names what the other run holds.
 func lockWait(d Deps, what string) (atomicfile.Wait, error) {
 	w := atomicfile.Wait{Timeout: atomicfile.DefaultLockTimeout}
 	if d.Getenv != nil {
-		if v := d.Getenv(lockTimeoutVar); v != "" {
-			t, err := parseDuration(lockTimeoutVar, v)
-			if err != nil {
-				return w, err
-			}
+		t, err := deadline.LockFromEnv(d.Getenv)
+		if err != nil {
+			return w, usageErr("%v", err)
+		}
+		if t > 0 {
 			w.Timeout = t
 		}
 	}
 	w.Waiting = func(timeout time.Duration) {
 		fmt.Fprintf(d.Streams.ErrOut, "assume: waiting for another assume to finish with %s (at most %s; %s changes this)\n",
-			display.Safe(what), waitDuration(timeout), lockTimeoutVar)
+			display.Safe(what), waitDuration(timeout), deadline.LockVar)
 	}
 	return w, nil
 }
@@ -42,7 +39,7 @@ func waitDuration(d time.Duration) string {
 	return d.String()
 }
 
-// withCacheNotices makes the cache wait for another assume's entry lock as lockTimeoutVar says, and say on stderr
+// withCacheNotices makes the cache wait for another assume's entry lock as deadline.LockVar says, and say on stderr
 // when it ignores an odd entry or gives up waiting (the run then goes on and asks STS itself).
 func withCacheNotices(store *credcache.Store, d Deps) (*credcache.Store, error) {
 	wait, err := lockWait(d, "the same cached credentials")
@@ -54,7 +51,7 @@ func withCacheNotices(store *credcache.Store, d Deps) (*credcache.Store, error) 
 		var timeout *atomicfile.LockTimeoutError
 		if errors.As(err, &timeout) {
 			fmt.Fprintf(d.Streams.ErrOut, "assume: warning: gave up after %s waiting for another assume using the same cached credentials; asking STS without waiting (%s waits longer)\n",
-				waitDuration(timeout.Timeout), lockTimeoutVar)
+				waitDuration(timeout.Timeout), deadline.LockVar)
 			return
 		}
 		fmt.Fprintf(d.Streams.ErrOut, "assume: warning: %s\n", display.Safe(err.Error()))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/atomicfile"
 	"github.com/assume-cli/assume/internal/awsfile"
+	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/render"
 )
@@ -56,7 +57,7 @@ func writeProfile(d Deps, pth awsfile.Paths, name string, c render.Credentials) 
 	var timeout *atomicfile.LockTimeoutError
 	if errors.As(err, &timeout) {
 		err = fmt.Errorf("gave up after %s waiting for another assume to finish writing %s; try again when it is done (%s waits longer)",
-			waitDuration(timeout.Timeout), pth.Credentials, lockTimeoutVar)
+			waitDuration(timeout.Timeout), pth.Credentials, deadline.LockVar)
 	}
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}

@@ -19,8 +19,11 @@ import (
 // waits for a person (a YubiKey touch, a password manager's unlock) gets as
 // long as the AWS SDK gives a credential_process.
 const (
-	NetworkVar     = "ASSUME_TIMEOUT"
-	ProcessVar     = "ASSUME_PROCESS_TIMEOUT"
+	NetworkVar = "ASSUME_TIMEOUT"
+	ProcessVar = "ASSUME_PROCESS_TIMEOUT"
+	// LockVar bounds the wait for a lock another assume holds (a cache entry it is filling, the
+	// credentials file it is editing); its default is atomicfile's.
+	LockVar        = "ASSUME_LOCK_TIMEOUT"
 	DefaultNetwork = 30 * time.Second
 	DefaultProcess = time.Minute
 )
@@ -29,6 +32,7 @@ const (
 type Limits struct {
 	Network time.Duration // each network call, retries included
 	Process time.Duration // each run of a child process
+	Lock    time.Duration // each wait for another assume's lock
 }
 
 // NetworkOrDefault is the network deadline in force.
@@ -47,8 +51,8 @@ func (l Limits) ProcessOrDefault() time.Duration {
 	return DefaultProcess
 }
 
-// FromEnv reads ASSUME_TIMEOUT and ASSUME_PROCESS_TIMEOUT: a duration (30s,
-// 2m) or whole seconds; unset or empty means the default.
+// FromEnv reads ASSUME_TIMEOUT, ASSUME_PROCESS_TIMEOUT and ASSUME_LOCK_TIMEOUT: a duration
+// (30s, 2m) or whole seconds; unset or empty means the default.
 func FromEnv(getenv func(string) string) (Limits, error) {
 	var l Limits
 	var err error
@@ -58,7 +62,16 @@ func FromEnv(getenv func(string) string) (Limits, error) {
 	if l.Process, err = parse(ProcessVar, getenv(ProcessVar)); err != nil {
 		return Limits{}, err
 	}
+	if l.Lock, err = LockFromEnv(getenv); err != nil {
+		return Limits{}, err
+	}
 	return l, nil
+}
+
+// LockFromEnv reads ASSUME_LOCK_TIMEOUT alone, for the runs that take a lock and make no call;
+// zero means the default.
+func LockFromEnv(getenv func(string) string) (time.Duration, error) {
+	return parse(LockVar, getenv(LockVar))
 }
 
 func parse(name, v string) (time.Duration, error) {

@@ -103,9 +103,9 @@ func initScript(cmd Everyday, e Env) (code int, handled bool) {
 
 // export prints cmd.Profile's credentials, when the files or the cache hold them.
 func export(cmd Everyday, e Env) (code int, handled bool) {
-	// Variables whose checks live in the full program: an MFA code (-m's variable) is checked
-	// even when no code is needed, and a lock wait is only parsed where a lock is taken.
-	if e.Getenv("ASSUME_MFA_TOKEN") != "" || e.Getenv("ASSUME_LOCK_TIMEOUT") != "" {
+	// An MFA code (-m's variable) is checked even when no code is needed, by internal/mfa, which
+	// links the prompt library: a run with one set is the full program's.
+	if e.Getenv("ASSUME_MFA_TOKEN") != "" {
 		return 0, false
 	}
 	if _, err := deadline.FromEnv(e.Getenv); err != nil {
