@@ -21,19 +21,6 @@ func integrationFor(name string) *shell.Shell {
 	return &s
 }
 
-// checkInitTarget refuses to feed one shell's integration to another (shell.CheckReader). Only
-// output read by a shell right now (a pipe) is checked, so `assume --init fish > file` from bash
-// still works, and only the parent process counts: $SHELL says nothing about who reads the pipe.
-func checkInitTarget(requested string, d Deps) error {
-	if !d.Streams.IsStdoutPipe() {
-		return nil
-	}
-	if err := shell.CheckReader(requested, d.ParentShell()); err != nil {
-		return usageErr("%v", err)
-	}
-	return nil
-}
-
 // guidance is the answer when credentials would land on a terminal: the wrapper that
 // evaluates them is not loaded in this shell.
 func guidance(profile string, f render.Format, d Deps) error {

@@ -60,15 +60,9 @@ func runVersion(_ context.Context, _ *Options, d Deps) error {
 }
 
 func runInit(_ context.Context, o *Options, d Deps) error {
-	script, err := shell.Init(o.Init)
+	script, err := fastpath.InitScript(o.Init, o.AutoRefresh, d.Streams.IsStdoutPipe(), d.ParentShell)
 	if err != nil {
 		return usageErr("%v", err)
-	}
-	if err := checkInitTarget(o.Init, d); err != nil {
-		return err
-	}
-	if script, err = withAutoRefresh(o, script); err != nil {
-		return err
 	}
 	_, err = d.Streams.Out.Write(script)
 	return err

@@ -17,7 +17,6 @@ import (
 	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/render"
 	"github.com/assume-cli/assume/internal/session"
-	"github.com/assume-cli/assume/shell"
 )
 
 // refreshMarginVar sets how long before expiry credentials are renewed, by the
@@ -32,18 +31,6 @@ var serverChildUnset = []string{
 	"AWS_WEB_IDENTITY_TOKEN_FILE",
 	"AWS_ROLE_ARN",
 	"AWS_ROLE_SESSION_NAME",
-}
-
-// withAutoRefresh appends the prompt hook of --init SHELL --auto-refresh.
-func withAutoRefresh(o *Options, script []byte) ([]byte, error) {
-	if !o.AutoRefresh {
-		return script, nil
-	}
-	script, err := shell.WithAutoRefresh(o.Init, script)
-	if err != nil {
-		return nil, usageErr("%v", err)
-	}
-	return script, nil
 }
 
 // runServer is `assume PROFILE --server -- COMMAND`: credentials got as an export gets them,

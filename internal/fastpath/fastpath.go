@@ -91,14 +91,30 @@ func Run(args []string, e Env) (code int, handled bool) {
 
 // initScript prints the shell integration of --init SHELL [--auto-refresh].
 func initScript(cmd Everyday, e Env) (code int, handled bool) {
-	script, err := shell.Init(cmd.Init)
-	if err == nil && cmd.AutoRefresh {
-		script, err = shell.WithAutoRefresh(cmd.Init, script)
-	}
-	if err != nil || (e.StdoutPipe && shell.CheckReader(cmd.Init, e.ParentShell()) != nil) {
+	script, err := InitScript(cmd.Init, cmd.AutoRefresh, e.StdoutPipe, e.ParentShell)
+	if err != nil {
 		return 0, false
 	}
 	return write(e, script, nil)
+}
+
+// InitScript is the shell integration for shell (--init), with the prompt hook when
+// autoRefresh. When stdoutPipe (a shell reads it right now), the shell that is the parent
+// process must be the one asked for (shell.CheckReader); only then is parentShell asked.
+func InitScript(shellName string, autoRefresh, stdoutPipe bool, parentShell func() string) ([]byte, error) {
+	script, err := shell.Init(shellName)
+	if err != nil {
+		return nil, err
+	}
+	if stdoutPipe {
+		if err := shell.CheckReader(shellName, parentShell()); err != nil {
+			return nil, err
+		}
+	}
+	if autoRefresh {
+		return shell.WithAutoRefresh(shellName, script)
+	}
+	return script, nil
 }
 
 // export prints cmd.Profile's credentials, when the files or the cache hold them.
