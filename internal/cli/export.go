@@ -65,7 +65,7 @@ func export(ctx context.Context, o *exportOptions, d Deps) error {
 	if err != nil {
 		return err
 	}
-	p, err := resolveExport(o, d)
+	p, _, err := resolveExport(o, d)
 	if err != nil {
 		return err
 	}
@@ -128,49 +128,50 @@ func validateExport(o *exportOptions, d Deps) (validExport, error) {
 }
 
 // resolveExport finds the profile (asking with the picker when none was named) and applies
-// --role-arn and --session-name to it.
-func resolveExport(o *exportOptions, d Deps) (*session.Profile, error) {
+// --role-arn and --session-name to it; it also hands back the files it read.
+func resolveExport(o *exportOptions, d Deps) (*session.Profile, *awsfile.Files, error) {
 	files, err := awsfile.Load(d.Paths)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	name := o.Profile
 	if name == "" && o.NonInteractive {
-		return nil, usageErr("--non-interactive needs a PROFILE: there is no picker without asking")
+		return nil, nil, usageErr("--non-interactive needs a PROFILE: there is no picker without asking")
 	}
 	if name == "" {
 		if name, err = pick(files, d); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	p, err := session.Resolve(files, name)
 	var unknown *session.UnknownProfileError
 	if errors.As(err, &unknown) {
-		return nil, unknownProfile(unknown.Name, files.Names())
+		return nil, nil, unknownProfile(unknown.Name, files.Names())
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if o.RoleARN != "" {
-		return adHocRole(p, o), nil
+		return adHocRole(p, o), files, nil
 	}
 	if o.SessionName != "" {
 		if p.Kind != session.KindRole {
-			return nil, usageErr("--session-name applies to roles, and profile %q is not one; add --role-arn", p.Name)
+			return nil, nil, usageErr("--session-name applies to roles, and profile %q is not one; add --role-arn", p.Name)
 		}
 		p.RoleSessionName = o.SessionName
 	}
-	return p, nil
+	return p, files, nil
 }
 
 // prepared is what a mode that uses credentials (the console, the server) has once the
-// export's first steps ran: the checked options, the resolved profile, and how to get its
+// export's first steps ran: the checked options, the resolved profile (and the files it came from), and how to get its
 // credentials.
 type prepared struct {
 	v      validExport
 	p      *session.Profile
 	sopts  provider.Options
 	region string
+	files  *awsfile.Files // as read by the resolve step
 }
 
 // prepare runs an export's validate and resolve steps and builds its session options, so that
@@ -183,7 +184,7 @@ func prepare(o *Options, d Deps, noOutput bool) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := resolveExport(eo, d)
+	p, files, err := resolveExport(eo, d)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +192,7 @@ func prepare(o *Options, d Deps, noOutput bool) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &prepared{v: v, p: p, sopts: sopts, region: region}, nil
+	return &prepared{v: v, p: p, sopts: sopts, region: region, files: files}, nil
 }
 
 // getCredentials gets p's credentials from the cache or STS.

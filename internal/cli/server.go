@@ -43,11 +43,7 @@ func runServer(ctx context.Context, o *Options, d Deps) error {
 	if err != nil {
 		return err
 	}
-	files, err := awsfile.Load(d.Paths)
-	if err != nil {
-		return err
-	}
-	return serveCommand(ctx, d, c.v.command, c.p, c.sopts, c.region, files)
+	return serveCommand(ctx, d, c.v.command, c.p, c.sopts, c.region, c.files)
 }
 
 // serveCommand is `assume PROFILE --server -- COMMAND`: COMMAND gets a
