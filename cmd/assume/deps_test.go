@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -41,7 +42,7 @@ func TestFrontLinksNoHeavyPackage(t *testing.T) {
 				t.Fatalf("go list -deps: %v", err)
 			}
 			deps := strings.Fields(string(out))
-			if len(deps) < 10 || !contains(deps, "github.com/assume-cli/assume/internal/fastpath") {
+			if len(deps) < 10 || !slices.Contains(deps, "github.com/assume-cli/assume/internal/fastpath") {
 				t.Fatalf("go list -deps listed too little to judge:\n%s", out)
 			}
 			for _, dep := range deps {
@@ -53,13 +54,4 @@ func TestFrontLinksNoHeavyPackage(t *testing.T) {
 			}
 		})
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

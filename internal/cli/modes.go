@@ -43,14 +43,15 @@ const (
 var credentialFlags = []string{profileArg, "mfa-token", "mfa-process", "duration", "session-duration", "region",
 	"role-arn", "external-id", "session-name", "no-session", "refresh", "non-interactive", "keyring", "write-profile"}
 
-// The credential server takes what gets credentials, less --write-profile (it hands out
-// renewing credentials, not one set), and needs the command after "--".
-var serverFlags = append(slices.DeleteFunc(slices.Clone(credentialFlags), func(f string) bool { return f == "write-profile" }),
-	commandArg)
+// What gets credentials without writing them: the credential server hands out renewing
+// credentials, not one set, and the console writes none.
+var credentialFlagsNoWrite = slices.DeleteFunc(slices.Clone(credentialFlags), func(f string) bool { return f == "write-profile" })
 
-// The console takes what gets credentials, less --write-profile (it writes none), and its own.
-var consoleFlags = append(slices.DeleteFunc(slices.Clone(credentialFlags), func(f string) bool { return f == "write-profile" }),
-	"console-url", "service", "sign-out")
+// The credential server needs the command after "--" too.
+var serverFlags = append(slices.Clone(credentialFlagsNoWrite), commandArg)
+
+// The console has its own flags too.
+var consoleFlags = append(slices.Clone(credentialFlagsNoWrite), "console-url", "service", "sign-out")
 
 var setupFlags = []string{profileArg, "mfa-token", "mfa-process", "region", "keyring",
 	"qr-file", "access-key-id", "secret-stdin", "mfa-serial", "mfa-device-name", "seed-file"}
