@@ -410,28 +410,16 @@ func (r *run) chooseRegion() (bool, error) {
 	return region != cur, nil
 }
 
-// checkKeys asks STS who the keys belong to. GetCallerIdentity needs no permission, so a refusal means the keys
-// themselves are wrong.
+// checkKeys asks STS who the keys belong to and keeps the IAM user's name.
 func (r *run) checkKeys(ctx context.Context) error {
 	var err error
 	r.iam, r.sts, err = r.env.Clients(ctx, r.keys, r.region, r.current["endpoint_url"])
 	if err != nil {
 		return err
 	}
-	out, err := r.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	out, err := callerIdentity(ctx, r.sts, r.keys.AccessKeyID)
 	if err != nil {
-		switch code := apiCode(err); {
-		case code == "InvalidClientTokenId":
-			return fmt.Errorf("AWS does not know the access key %s: check it in the IAM console (it may have been deleted or made inactive)", r.keys.AccessKeyID)
-		case code == "SignatureDoesNotMatch":
-			return fmt.Errorf("the secret access key does not belong to access key %s: copy both again from where the key was created", r.keys.AccessKeyID)
-		case lateAnswer(err) != nil:
-			return fmt.Errorf("could not check the keys: %w", lateAnswer(err))
-		case isNetworkError(err):
-			return fmt.Errorf("could not reach AWS STS to check the keys (%s): check the network, the region and any endpoint settings", apiMessage(err))
-		default:
-			return fmt.Errorf("STS would not check the keys (%s)", apiMessage(err))
-		}
+		return err
 	}
 	r.arn = aws.ToString(out.Arn)
 	r.result.Account = aws.ToString(out.Account)
