@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -436,13 +437,12 @@ func (r *run) checkKeys(ctx context.Context) error {
 }
 
 // userName takes the user name from an IAM user ARN (arn:aws:iam::123456789012:user/path/name).
-func userName(arn string) (string, bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "user/") {
+func userName(s string) (string, bool) {
+	a, err := arn.Parse(s)
+	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "user/") {
 		return "", false
 	}
-	resource := parts[5]
-	return resource[strings.LastIndexByte(resource, '/')+1:], true
+	return a.Resource[strings.LastIndexByte(a.Resource, '/')+1:], true
 }
 
 func (r *run) writeKeys(newKeys, newRegion bool) error {
@@ -638,8 +638,8 @@ func (r *run) createDevice(ctx context.Context) (_ string, err error) {
 // serialFor is the serial a virtual device named name gets: arn:PARTITION:iam::ACCOUNT:mfa/NAME.
 func (r *run) serialFor(name string) string {
 	partition := "aws"
-	if parts := strings.SplitN(r.arn, ":", 3); len(parts) == 3 {
-		partition = parts[1]
+	if a, err := arn.Parse(r.arn); err == nil {
+		partition = a.Partition
 	}
 	return fmt.Sprintf("arn:%s:iam::%s:mfa/%s", partition, r.result.Account, name)
 }
