@@ -24,9 +24,15 @@ type KeyStore interface {
 	Store(ctx context.Context, profile, id, secret string) error
 }
 
+// keyInKeyring reports whether the profile keeps its key in the keyring: the config file names the key and the
+// credentials file holds none.
+func (r *run) keyInKeyring() bool {
+	return r.current[session.KeyringIDSetting] != "" && r.current["aws_access_key_id"] == ""
+}
+
 // keysFromKeyring loads the key of a profile that keeps it in the keyring, when no new key was given.
 func (r *run) keysFromKeyring(ctx context.Context) (bool, error) {
-	if r.current[session.KeyringIDSetting] == "" || r.current["aws_access_key_id"] != "" || r.opts.AccessKeyID != "" {
+	if !r.keyInKeyring() || r.opts.AccessKeyID != "" {
 		return false, nil
 	}
 	if r.env.Keyring == nil {
@@ -49,7 +55,7 @@ func (r *run) chooseKeyring() error {
 		return nil
 	}
 	// A profile whose key is in the keyring keeps it there: a new key (rotation) replaces the item and the ID.
-	if r.opts.Keyring || (r.current[session.KeyringIDSetting] != "" && r.current["aws_access_key_id"] == "") {
+	if r.opts.Keyring || r.keyInKeyring() {
 		r.useKeyring = true
 		return nil
 	}
@@ -76,7 +82,7 @@ func (r *run) storeInKeyring(ctx context.Context, newKeys bool) (bool, error) {
 		return false, nil
 	}
 	inFile := r.current["aws_access_key_id"] != ""
-	if !newKeys && !inFile && r.current[session.KeyringIDSetting] == r.keys.AccessKeyID {
+	if !newKeys && r.keyInKeyring() && r.current[session.KeyringIDSetting] == r.keys.AccessKeyID {
 		return true, nil // already there
 	}
 	if err := r.env.Keyring.Store(ctx, r.result.Profile, r.keys.AccessKeyID, r.keys.SecretAccessKey); err != nil {
