@@ -8,6 +8,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/display"
+	"github.com/assume-cli/assume/internal/fastpath"
 	"github.com/assume-cli/assume/internal/keystore"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/setup"
@@ -156,7 +157,12 @@ func moveToKeyring(ctx context.Context, o *Options, d Deps, pth awsfile.Paths, v
 		return err
 	}
 	// A key that AWS does not accept is not worth keeping: check it before anything moves.
-	region := firstNonEmpty(o.Region, v["region"], d.Getenv("AWS_REGION"), d.Getenv("AWS_DEFAULT_REGION"), "us-east-1")
+	// The region reaches the STS host name: only a plausible one is used.
+	region, err := fastpath.RegionOf(o.Region, name, v["region"], d.Getenv)
+	if err != nil {
+		return err
+	}
+	region = firstNonEmpty(region, "us-east-1")
 	_, client, err := setup.NewClients(d.Getenv, d.HTTPClient)(ctx, aws.Credentials{AccessKeyID: id, SecretAccessKey: secret}, region, v["endpoint_url"])
 	if err != nil {
 		return err
