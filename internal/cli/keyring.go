@@ -133,19 +133,20 @@ func runKeyringMove(ctx context.Context, o *Options, d Deps) error {
 	if o.ToFile {
 		return moveOut(ctx, o, d, pth, prof.Values)
 	}
-	return moveToKeyring(ctx, o, d, pth, prof.Values)
+	return moveToKeyring(ctx, o, d, pth, prof)
 }
 
-func moveToKeyring(ctx context.Context, o *Options, d Deps, pth awsfile.Paths, v map[string]string) error {
-	name := o.Profile
-	creds, err := awsfile.Load(awsfile.Paths{Credentials: pth.Credentials})
-	if err != nil {
-		return err
+func moveToKeyring(ctx context.Context, o *Options, d Deps, pth awsfile.Paths, prof awsfile.Profile) error {
+	name, v := o.Profile, prof.Values
+	// Only a key set from the credentials file moves: the merged view takes it whole from there when that file's
+	// section holds any of it, else from the config file (KeysInConfig).
+	inFile := map[string]string{}
+	if !prof.KeysInConfig {
+		inFile = v
 	}
-	inFile, _ := creds.Profile(name)
-	id, secret := inFile.Values["aws_access_key_id"], inFile.Values["aws_secret_access_key"]
+	id, secret := inFile["aws_access_key_id"], inFile["aws_secret_access_key"]
 	switch {
-	case inFile.Values["aws_session_token"] != "":
+	case inFile["aws_session_token"] != "":
 		return fmt.Errorf("[%s] in %s holds temporary credentials (aws_session_token), not an IAM user's long-term key; nothing to move", name, pth.Credentials)
 	case id == "" && v[session.KeyringIDSetting] != "":
 		return fmt.Errorf("profile %q already keeps its key in the keyring (%s = %s)", name, session.KeyringIDSetting, v[session.KeyringIDSetting])

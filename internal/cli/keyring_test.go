@@ -98,3 +98,20 @@ func TestKeyringMoveRefusesAnImplausibleRegion(t *testing.T) {
 		t.Errorf("the credentials file changed:\n%s", after)
 	}
 }
+
+// Only a key in the credentials file moves: a key set in the config file is left where it is, before any call.
+func TestKeyringMoveLeavesAKeyInTheConfigFile(t *testing.T) {
+	h := newHarness(t)
+	h.env[keystore.DirEnv] = filepath.Join(h.dir, "keyring")
+	config, _ := os.ReadFile(filepath.Join(h.dir, "config"))
+	write(t, filepath.Join(h.dir, "config"), string(config)+"\n[profile inconfig]\naws_access_key_id = "+staticKey+"\naws_secret_access_key = "+staticSec+"\n")
+	if code := h.run("inconfig", "--to-keyring", "--keyring", "file"); code != 1 || h.stdout() != "" || !strings.Contains(h.stderr(), "holds no access key to move") {
+		t.Errorf("keys in the config file: exit %d, stderr %q", code, h.stderr())
+	}
+	if n := len(h.sts.Calls()); n != 0 {
+		t.Errorf("%d STS calls for a key that does not move", n)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, "keyring")); !os.IsNotExist(err) {
+		t.Errorf("the keyring was written: %v", err)
+	}
+}
