@@ -8,6 +8,7 @@ import (
 
 	"github.com/assume-cli/assume/internal/awsfile"
 	"github.com/assume-cli/assume/internal/display"
+	"github.com/assume-cli/assume/internal/fastpath"
 	"github.com/assume-cli/assume/internal/keystore"
 	"github.com/assume-cli/assume/internal/session"
 	"github.com/assume-cli/assume/internal/setup"
@@ -132,19 +133,20 @@ func runKeyringMove(ctx context.Context, o *Options, d Deps) error {
 	if o.ToFile {
 		return moveOut(ctx, o, d, pth, prof.Values)
 	}
-	return moveToKeyring(ctx, o, d, pth, prof.Values)
+	return moveToKeyring(ctx, o, d, pth, prof)
 }
 
-func moveToKeyring(ctx context.Context, o *Options, d Deps, pth awsfile.Paths, v map[string]string) error {
-	name := o.Profile
-	creds, err := awsfile.Load(awsfile.Paths{Credentials: pth.Credentials})
-	if err != nil {
-		return err
+func moveToKeyring(ctx context.Context, o *Options, d Deps, pth awsfile.Paths, prof awsfile.Profile) error {
+	name, v := o.Profile, prof.Values
+	// Only a key set from the credentials file moves: the merged view takes it whole from there when that file's
+	// section holds any of it, else from the config file (KeysInConfig).
+	inFile := map[string]string{}
+	if !prof.KeysInConfig {
+		inFile = v
 	}
-	inFile, _ := creds.Profile(name)
-	id, secret := inFile.Values["aws_access_key_id"], inFile.Values["aws_secret_access_key"]
+	id, secret := inFile["aws_access_key_id"], inFile["aws_secret_access_key"]
 	switch {
-	case inFile.Values["aws_session_token"] != "":
+	case inFile["aws_session_token"] != "":
 		return fmt.Errorf("[%s] in %s holds temporary credentials (aws_session_token), not an IAM user's long-term key; nothing to move", name, pth.Credentials)
 	case id == "" && v[session.KeyringIDSetting] != "":
 		return fmt.Errorf("profile %q already keeps its key in the keyring (%s = %s)", name, session.KeyringIDSetting, v[session.KeyringIDSetting])
@@ -156,7 +158,12 @@ func moveToKeyring(ctx context.Context, o *Options, d Deps, pth awsfile.Paths, v
 		return err
 	}
 	// A key that AWS does not accept is not worth keeping: check it before anything moves.
-	region := firstNonEmpty(o.Region, v["region"], d.Getenv("AWS_REGION"), d.Getenv("AWS_DEFAULT_REGION"), "us-east-1")
+	// The region reaches the STS host name: only a plausible one is used.
+	region, err := fastpath.RegionOf(o.Region, name, v["region"], d.Getenv)
+	if err != nil {
+		return err
+	}
+	region = firstNonEmpty(region, "us-east-1")
 	_, client, err := setup.NewClients(d.Getenv, d.HTTPClient)(ctx, aws.Credentials{AccessKeyID: id, SecretAccessKey: secret}, region, v["endpoint_url"])
 	if err != nil {
 		return err

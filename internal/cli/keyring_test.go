@@ -72,3 +72,46 @@ func TestKeyringMoveUsage(t *testing.T) {
 		t.Errorf("--to-file of a file profile: %d %q", code, h.stderr())
 	}
 }
+
+// The region reaches the STS host name: --to-keyring refuses one that is not a region name before any call, and
+// moves nothing.
+func TestKeyringMoveRefusesAnImplausibleRegion(t *testing.T) {
+	h := newHarness(t)
+	h.env[keystore.DirEnv] = filepath.Join(h.dir, "keyring")
+	credentials, _ := os.ReadFile(filepath.Join(h.dir, "credentials"))
+	config, _ := os.ReadFile(filepath.Join(h.dir, "config"))
+	if code := h.run("alice", "--to-keyring", "--keyring", "file", "-r", "evil.example.com/"); code != 1 || h.stdout() != "" ||
+		!strings.Contains(h.stderr(), "is not a region name") || !strings.Contains(h.stderr(), "from -r") {
+		t.Errorf("-r: exit %d, stderr %q", code, h.stderr())
+	}
+	// Without -r or a region in the profile, AWS_REGION is checked as well.
+	write(t, filepath.Join(h.dir, "config"), strings.Replace(string(config), "region = eu-west-1\n", "", 1))
+	h.env["AWS_REGION"] = "eu west 1"
+	if code := h.run("alice", "--to-keyring", "--keyring", "file"); code != 1 || h.stdout() != "" ||
+		!strings.Contains(h.stderr(), "is not a region name") || !strings.Contains(h.stderr(), "from AWS_REGION") {
+		t.Errorf("AWS_REGION: exit %d, stderr %q", code, h.stderr())
+	}
+	if n := len(h.sts.Calls()); n != 0 {
+		t.Errorf("%d STS calls with a refused region", n)
+	}
+	if after, _ := os.ReadFile(filepath.Join(h.dir, "credentials")); string(after) != string(credentials) {
+		t.Errorf("the credentials file changed:\n%s", after)
+	}
+}
+
+// Only a key in the credentials file moves: a key set in the config file is left where it is, before any call.
+func TestKeyringMoveLeavesAKeyInTheConfigFile(t *testing.T) {
+	h := newHarness(t)
+	h.env[keystore.DirEnv] = filepath.Join(h.dir, "keyring")
+	config, _ := os.ReadFile(filepath.Join(h.dir, "config"))
+	write(t, filepath.Join(h.dir, "config"), string(config)+"\n[profile inconfig]\naws_access_key_id = "+staticKey+"\naws_secret_access_key = "+staticSec+"\n")
+	if code := h.run("inconfig", "--to-keyring", "--keyring", "file"); code != 1 || h.stdout() != "" || !strings.Contains(h.stderr(), "holds no access key to move") {
+		t.Errorf("keys in the config file: exit %d, stderr %q", code, h.stderr())
+	}
+	if n := len(h.sts.Calls()); n != 0 {
+		t.Errorf("%d STS calls for a key that does not move", n)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, "keyring")); !os.IsNotExist(err) {
+		t.Errorf("the keyring was written: %v", err)
+	}
+}

@@ -12,9 +12,14 @@ import (
 // and shown, and reaches the STS endpoint's host name, so anything but a plausible region name (a
 // quote, a space, a control character) is refused rather than passed on.
 func Region(flag string, p *session.Profile, getenv func(string) string) (string, error) {
+	return RegionOf(flag, p.Name, p.RegionOrSource(), getenv)
+}
+
+// RegionOf is Region for a profile read straight from the files: profileRegion is the region it names.
+func RegionOf(flag, profile, profileRegion string, getenv func(string) string) (string, error) {
 	sources := []struct{ value, from string }{
 		{flag, "-r"},
-		{p.RegionOrSource(), "profile " + display.Quote(p.Name)},
+		{profileRegion, "profile " + display.Quote(profile)},
 		{getenv("AWS_REGION"), "AWS_REGION"},
 		{getenv("AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION"},
 	}

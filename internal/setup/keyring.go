@@ -24,9 +24,15 @@ type KeyStore interface {
 	Store(ctx context.Context, profile, id, secret string) error
 }
 
+// keyInKeyring reports whether the profile keeps its key in the keyring: the config file names the key and the
+// credentials file holds none.
+func (r *run) keyInKeyring() bool {
+	return r.current[session.KeyringIDSetting] != "" && r.current["aws_access_key_id"] == ""
+}
+
 // keysFromKeyring loads the key of a profile that keeps it in the keyring, when no new key was given.
 func (r *run) keysFromKeyring(ctx context.Context) (bool, error) {
-	if r.current[session.KeyringIDSetting] == "" || r.current["aws_access_key_id"] != "" || r.opts.AccessKeyID != "" {
+	if !r.keyInKeyring() || r.opts.AccessKeyID != "" {
 		return false, nil
 	}
 	if r.env.Keyring == nil {
@@ -49,7 +55,7 @@ func (r *run) chooseKeyring() error {
 		return nil
 	}
 	// A profile whose key is in the keyring keeps it there: a new key (rotation) replaces the item and the ID.
-	if r.opts.Keyring || (r.current[session.KeyringIDSetting] != "" && r.current["aws_access_key_id"] == "") {
+	if r.opts.Keyring || r.keyInKeyring() {
 		r.useKeyring = true
 		return nil
 	}
@@ -76,7 +82,7 @@ func (r *run) storeInKeyring(ctx context.Context, newKeys bool) (bool, error) {
 		return false, nil
 	}
 	inFile := r.current["aws_access_key_id"] != ""
-	if !newKeys && !inFile && r.current[session.KeyringIDSetting] == r.keys.AccessKeyID {
+	if !newKeys && r.keyInKeyring() && r.current[session.KeyringIDSetting] == r.keys.AccessKeyID {
 		return true, nil // already there
 	}
 	if err := r.env.Keyring.Store(ctx, r.result.Profile, r.keys.AccessKeyID, r.keys.SecretAccessKey); err != nil {
@@ -90,21 +96,32 @@ func (r *run) storeInKeyring(ctx context.Context, newKeys bool) (bool, error) {
 	return true, nil
 }
 
-// Identity asks STS who the keys of client belong to, and returns the ARN. GetCallerIdentity needs no permission,
-// so a refusal means the key itself is wrong, and the error says so in one sentence.
+// Identity asks STS who the keys of client belong to, and returns the ARN; a refusal is explained as in set-up.
 func Identity(ctx context.Context, client STS, accessKeyID string) (string, error) {
-	out, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	out, err := callerIdentity(ctx, client, accessKeyID)
 	if err != nil {
-		switch code := apiCode(err); {
-		case code == "InvalidClientTokenId":
-			return "", fmt.Errorf("AWS does not know the access key %s: check it in the IAM console (it may have been deleted or made inactive)", accessKeyID)
-		case code == "SignatureDoesNotMatch":
-			return "", fmt.Errorf("the secret access key does not belong to access key %s: copy both again from where the key was created", accessKeyID)
-		case isNetworkError(err):
-			return "", fmt.Errorf("could not reach AWS STS to check the keys (%s): check the network, the region and any endpoint settings", apiMessage(err))
-		default:
-			return "", fmt.Errorf("STS would not check the keys (%s)", apiMessage(err))
-		}
+		return "", err
 	}
 	return aws.ToString(out.Arn), nil
+}
+
+// callerIdentity asks STS who the keys of client belong to. GetCallerIdentity needs no permission, so a refusal
+// means the key itself is wrong, and the error says so in one sentence.
+func callerIdentity(ctx context.Context, client STS, accessKeyID string) (*sts.GetCallerIdentityOutput, error) {
+	out, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err == nil {
+		return out, nil
+	}
+	switch code := apiCode(err); {
+	case code == "InvalidClientTokenId":
+		return nil, fmt.Errorf("AWS does not know the access key %s: check it in the IAM console (it may have been deleted or made inactive)", accessKeyID)
+	case code == "SignatureDoesNotMatch":
+		return nil, fmt.Errorf("the secret access key does not belong to access key %s: copy both again from where the key was created", accessKeyID)
+	case lateAnswer(err) != nil:
+		return nil, fmt.Errorf("could not check the keys: %w", lateAnswer(err))
+	case isNetworkError(err):
+		return nil, fmt.Errorf("could not reach AWS STS to check the keys (%s): check the network, the region and any endpoint settings", apiMessage(err))
+	default:
+		return nil, fmt.Errorf("STS would not check the keys (%s)", apiMessage(err))
+	}
 }

@@ -2,8 +2,14 @@ package setup
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/assume-cli/assume/internal/deadline"
 )
 
 // memKeyring is a KeyStore in memory.
@@ -112,5 +118,22 @@ func TestKeyringIsOfferedAtATerminal(t *testing.T) {
 	}
 	if creds := f.file(f.paths.Credentials); strings.Contains(creds, keys.SecretAccessKey) {
 		t.Fatalf("the credentials file got the secret:\n%s", creds)
+	}
+}
+
+// unanswered is an STS client whose GetCallerIdentity ran out of time.
+type unanswered struct{ STS }
+
+func (unanswered) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	late := &deadline.NetworkError{Service: "STS", Operation: "GetCallerIdentity", Endpoint: "https://sts.eu-west-1.amazonaws.com", Timeout: 300 * time.Millisecond, Err: context.DeadlineExceeded}
+	return nil, fmt.Errorf("operation error STS: GetCallerIdentity: %w", late)
+}
+
+// --to-keyring checks the key with Identity, set-up with checkKeys: an unanswered call reads the same in both.
+func TestIdentityNamesAnUnansweredCallLikeSetup(t *testing.T) {
+	_, err := Identity(context.Background(), unanswered{}, "AKIAIDENTITYLATE")
+	want := "could not check the keys: STS GetCallerIdentity at https://sts.eu-west-1.amazonaws.com did not answer within 300ms"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("Identity gave %v, want %q…", err, want)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -410,28 +411,16 @@ func (r *run) chooseRegion() (bool, error) {
 	return region != cur, nil
 }
 
-// checkKeys asks STS who the keys belong to. GetCallerIdentity needs no permission, so a refusal means the keys
-// themselves are wrong.
+// checkKeys asks STS who the keys belong to and keeps the IAM user's name.
 func (r *run) checkKeys(ctx context.Context) error {
 	var err error
 	r.iam, r.sts, err = r.env.Clients(ctx, r.keys, r.region, r.current["endpoint_url"])
 	if err != nil {
 		return err
 	}
-	out, err := r.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	out, err := callerIdentity(ctx, r.sts, r.keys.AccessKeyID)
 	if err != nil {
-		switch code := apiCode(err); {
-		case code == "InvalidClientTokenId":
-			return fmt.Errorf("AWS does not know the access key %s: check it in the IAM console (it may have been deleted or made inactive)", r.keys.AccessKeyID)
-		case code == "SignatureDoesNotMatch":
-			return fmt.Errorf("the secret access key does not belong to access key %s: copy both again from where the key was created", r.keys.AccessKeyID)
-		case lateAnswer(err) != nil:
-			return fmt.Errorf("could not check the keys: %w", lateAnswer(err))
-		case isNetworkError(err):
-			return fmt.Errorf("could not reach AWS STS to check the keys (%s): check the network, the region and any endpoint settings", apiMessage(err))
-		default:
-			return fmt.Errorf("STS would not check the keys (%s)", apiMessage(err))
-		}
+		return err
 	}
 	r.arn = aws.ToString(out.Arn)
 	r.result.Account = aws.ToString(out.Account)
@@ -448,13 +437,12 @@ func (r *run) checkKeys(ctx context.Context) error {
 }
 
 // userName takes the user name from an IAM user ARN (arn:aws:iam::123456789012:user/path/name).
-func userName(arn string) (string, bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "user/") {
+func userName(s string) (string, bool) {
+	a, err := arn.Parse(s)
+	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "user/") {
 		return "", false
 	}
-	resource := parts[5]
-	return resource[strings.LastIndexByte(resource, '/')+1:], true
+	return a.Resource[strings.LastIndexByte(a.Resource, '/')+1:], true
 }
 
 func (r *run) writeKeys(newKeys, newRegion bool) error {
@@ -650,8 +638,8 @@ func (r *run) createDevice(ctx context.Context) (_ string, err error) {
 // serialFor is the serial a virtual device named name gets: arn:PARTITION:iam::ACCOUNT:mfa/NAME.
 func (r *run) serialFor(name string) string {
 	partition := "aws"
-	if parts := strings.SplitN(r.arn, ":", 3); len(parts) == 3 {
-		partition = parts[1]
+	if a, err := arn.Parse(r.arn); err == nil {
+		partition = a.Partition
 	}
 	return fmt.Sprintf("arn:%s:iam::%s:mfa/%s", partition, r.result.Account, name)
 }
