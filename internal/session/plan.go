@@ -1,6 +1,7 @@
 package session
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -225,7 +226,7 @@ func (b *planner) role(p *Profile, top bool) (*Step, error) {
 		direct := b.o.NoSession || d > ChainedRoleLimit
 		switch {
 		case serial != "" && !direct:
-			s.Signer = b.session(src, serial, firstNonZero(b.o.SessionDuration, DefaultSessionDuration), false, p)
+			s.Signer = b.session(src, serial, cmp.Or(b.o.SessionDuration, DefaultSessionDuration), false, p)
 			signerKey = s.Signer.Key
 			b.setHow(top, "role via MFA session")
 			b.setChained(top, true)
@@ -309,15 +310,6 @@ func (b *planner) credentialSource(p *Profile, d time.Duration) (*Step, string, 
 		return &Step{Call: InstanceRole, Profile: p, Source: p.CredentialSource}, "instance|" + p.CredentialSource, true, nil
 	}
 	return nil, "", false, &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("credential_source %q is not supported", p.CredentialSource)}
-}
-
-func firstNonZero(d ...time.Duration) time.Duration {
-	for _, v := range d {
-		if v != 0 {
-			return v
-		}
-	}
-	return 0
 }
 
 // ShortDuration prints a duration to the minute, as people write it: 45m, 8h, 11h30m.
