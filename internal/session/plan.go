@@ -122,7 +122,7 @@ func NewPlan(p *Profile, o PlanOptions) (*Plan, error) {
 
 func checkDurations(p *Profile, o PlanOptions) error {
 	if d := o.SessionDuration; d != 0 && (d < MinDuration || d > MaxSessionDuration) {
-		return &UsageError{Msg: fmt.Sprintf("--session-duration %s is outside STS's limits: use 15m to 36h", asTyped(d))}
+		return &UsageError{Msg: fmt.Sprintf("--session-duration %s is outside STS's limits: use 15m to 36h", AsTyped(d))}
 	}
 	if d := o.Duration; d != 0 {
 		limit := MaxRoleDuration
@@ -130,7 +130,7 @@ func checkDurations(p *Profile, o PlanOptions) error {
 			limit = MaxSessionDuration
 		}
 		if d < MinDuration || d > limit {
-			return &UsageError{Msg: fmt.Sprintf("--duration %s is outside STS's limits for profile %q: use 15m to %s", asTyped(d), p.Name, ShortDuration(limit))}
+			return &UsageError{Msg: fmt.Sprintf("--duration %s is outside STS's limits for profile %q: use 15m to %s", AsTyped(d), p.Name, ShortDuration(limit))}
 		}
 	}
 	return nil
@@ -325,9 +325,9 @@ func ShortDuration(d time.Duration) string {
 	return fmt.Sprintf("%dh%dm", h, m)
 }
 
-// asTyped prints a duration the way a person gives it: 13h, 1h30m, else
+// AsTyped prints a duration the way a person gives it: 13h, 1h30m, else
 // exactly (10s, 1h0m30s), so a refused value is never rounded into a valid one.
-func asTyped(d time.Duration) string {
+func AsTyped(d time.Duration) string {
 	if d%time.Minute == 0 && d > 0 {
 		return ShortDuration(d)
 	}
