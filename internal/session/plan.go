@@ -101,14 +101,19 @@ type PlanOptions struct {
 	Getenv func(string) string
 }
 
+// Env is Getenv's value of key; without a Getenv, the environment is empty.
+func (o PlanOptions) Env(key string) string {
+	if o.Getenv == nil {
+		return ""
+	}
+	return o.Getenv(key)
+}
+
 // NewPlan decides how p's credentials are made. Its errors are the flags or settings that cannot
 // work (a duration outside STS's limits, a role chained for more than an hour), found before any call.
 func NewPlan(p *Profile, o PlanOptions) (*Plan, error) {
 	if err := checkDurations(p, o); err != nil {
 		return nil, err
-	}
-	if o.Getenv == nil {
-		o.Getenv = func(string) string { return "" }
 	}
 	pl := &Plan{}
 	b := &planner{o: o, plan: pl}
@@ -297,11 +302,11 @@ func (b *planner) role(p *Profile, top bool) (*Step, error) {
 func (b *planner) credentialSource(p *Profile, d time.Duration) (*Step, string, bool, error) {
 	switch p.CredentialSource {
 	case "Environment":
-		id, secret := b.o.Getenv("AWS_ACCESS_KEY_ID"), b.o.Getenv("AWS_SECRET_ACCESS_KEY")
+		id, secret := b.o.Env("AWS_ACCESS_KEY_ID"), b.o.Env("AWS_SECRET_ACCESS_KEY")
 		if id == "" || secret == "" {
 			return nil, "", false, &ConfigError{Profile: p.Name, Msg: "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"}
 		}
-		token := b.o.Getenv("AWS_SESSION_TOKEN")
+		token := b.o.Env("AWS_SESSION_TOKEN")
 		if token != "" && d > ChainedRoleLimit {
 			return nil, "", false, &ConfigError{Profile: p.Name, Msg: "the environment holds temporary credentials, and STS limits roles assumed with them to 1 hour; ask for --duration 1h or less"}
 		}
