@@ -221,19 +221,18 @@ func sessionOptions(o *exportOptions, v validExport, p *session.Profile, d Deps)
 		return provider.Options{}, "", err
 	}
 	return provider.Options{
-		Duration:        v.duration,
-		SessionDuration: v.sessionDuration,
-		NoSession:       o.NoSession,
-		Refresh:         o.Refresh,
-		Clients:         provider.NewClientFactory(region, provider.Endpoint(d.Getenv, p), d.HTTPClient),
-		Cache:           store,
+		PlanOptions: session.PlanOptions{
+			Duration: v.duration, SessionDuration: v.sessionDuration, NoSession: o.NoSession, Refresh: o.Refresh,
+			Getenv: d.Getenv,
+		},
+		Clients: provider.NewClientFactory(region, provider.Endpoint(d.Getenv, p), d.HTTPClient),
+		Cache:   store,
 		Tokens: &provider.MFACodes{
 			Code: o.Code, Process: o.MFAProcess, Prompter: d.Prompter,
 			Profile: p.Name, Stdin: os.Stdin, Stderr: d.Streams.ErrOut, Timeout: v.limits.Process,
 			NonInteractive: o.NonInteractive,
 		},
 		Now:         d.Now,
-		Getenv:      d.Getenv,
 		SDKProvider: provider.SDKProvider(d.Paths.Config, d.Paths.Credentials, v.limits),
 		Keyring:     keyringReader{chosen: o.Keyring, d: d},
 		Limits:      v.limits,

@@ -16,19 +16,13 @@ import (
 
 // Options steer how credentials are obtained.
 type Options struct {
-	Duration        time.Duration // -d: lifetime of what is handed out; zero: profile or STS default
-	SessionDuration time.Duration // --session-duration; zero: 12 h
-	NoSession       bool          // --no-session: AssumeRole with MFA from long-term keys
-	Refresh         bool          // --refresh: ignore the cache for this profile
-	Clients         ClientFactory
-	Cache           Cache // nil: no caching
-	Tokens          *MFACodes
-	Now             func() time.Time
-	// Getenv reads the environment: for credential_source = Environment (the
-	// only case where AWS_* variables may sign a call), the instance metadata
-	// and container endpoints, and the user in a default role session name.
-	// nil: an empty environment.
-	Getenv func(string) string
+	// PlanOptions are the flags that decide the plan. Its Getenv also reads the instance
+	// metadata and container endpoints, and the user in a default role session name.
+	session.PlanOptions
+	Clients ClientFactory
+	Cache   Cache // nil: no caching
+	Tokens  *MFACodes
+	Now     func() time.Time
 	// SDKProvider returns the SDK's own provider for profile kinds assume does
 	// not implement itself (process, sso, login, web identity), of the kind
 	// given; nil: unsupported.
@@ -39,12 +33,6 @@ type Options struct {
 	OnCacheError func(error)
 	// Limits are the deadlines of network calls; zero: the defaults.
 	Limits deadline.Limits
-}
-
-// PlanOptions are the options that decide the plan.
-func (o Options) PlanOptions() session.PlanOptions {
-	return session.PlanOptions{Duration: o.Duration, SessionDuration: o.SessionDuration, NoSession: o.NoSession,
-		Refresh: o.Refresh, Getenv: o.Getenv}
 }
 
 // Result is what Get hands back.
@@ -61,7 +49,7 @@ type Result struct {
 
 // Get returns credentials for p, following its chain.
 func Get(ctx context.Context, p *session.Profile, o Options) (Result, error) {
-	plan, err := session.NewPlan(p, o.PlanOptions())
+	plan, err := session.NewPlan(p, o.PlanOptions)
 	if err != nil {
 		return Result{}, err
 	}
@@ -136,7 +124,7 @@ func (b *builder) uncached(ctx context.Context, s *session.Step) (aws.Credential
 		}}, nil
 	case session.InstanceRole:
 		return &lazy{make: func(context.Context) (aws.CredentialsProvider, error) {
-			prov, err := instanceProvider(s.Source, b.getenv(), b.o.Limits.NetworkOrDefault(), b.o.Now)
+			prov, err := instanceProvider(s.Source, b.o.Env, b.o.Limits.NetworkOrDefault(), b.o.Now)
 			if err != nil {
 				return nil, &session.ConfigError{Profile: s.Profile.Name, Msg: err.Error()}
 			}
@@ -157,7 +145,7 @@ func (b *builder) role(ctx context.Context, s *session.Step) (aws.CredentialsPro
 		Timeout:     b.o.Limits.Network,
 	}
 	if ar.SessionName == "" {
-		ar.SessionName = defaultSessionName(b.getenv(), b.now())
+		ar.SessionName = defaultSessionName(b.o.Env, b.now())
 	}
 	if s.Serial != "" {
 		ar.Serial, ar.Token = s.Serial, b.tokens(s.CodeFor)
@@ -232,14 +220,6 @@ func (s processSigner) Retrieve(ctx context.Context) (aws.Credentials, error) {
 		return aws.Credentials{}, s.temporary
 	}
 	return c, nil
-}
-
-// getenv is Options.Getenv; without one, the environment is empty.
-func (b *builder) getenv() func(string) string {
-	if b.o.Getenv == nil {
-		return func(string) string { return "" }
-	}
-	return b.o.Getenv
 }
 
 func defaultSessionName(getenv func(string) string, now time.Time) string {

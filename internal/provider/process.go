@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
 
 	"github.com/assume-cli/assume/internal/child"
 	"github.com/assume-cli/assume/internal/deadline"
@@ -35,16 +36,6 @@ type processError struct{ msg string }
 
 func (e *processError) Error() string { return e.msg }
 
-// processOutput is the credential_process JSON (Version 1).
-type processOutput struct {
-	Version         int
-	AccessKeyID     string `json:"AccessKeyId"`
-	SecretAccessKey string
-	SessionToken    string
-	Expiration      *time.Time
-	AccountID       string `json:"AccountId"`
-}
-
 func (p *processProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	out, err := child.Output(ctx, child.Spec{
 		Command: p.Command, What: "its credential_process",
@@ -58,7 +49,7 @@ func (p *processProvider) Retrieve(ctx context.Context) (aws.Credentials, error)
 		// cmd /C escapes the quotes it passes through (as the SDK notes).
 		out = bytes.ReplaceAll(out, []byte(`\"`), []byte(`"`))
 	}
-	var resp processOutput
+	var resp processcreds.CredentialProcessResponse // the credential JSON, Version 1
 	if err := json.Unmarshal(out, &resp); err != nil {
 		var (
 			syntax *json.SyntaxError

@@ -81,7 +81,9 @@ func (e *env) get(t *testing.T, name string, mod func(*provider.Options)) (provi
 		Clients: provider.NewClientFactory("us-east-1", e.sts.URL, nil),
 		Cache:   e.cache,
 		Tokens:  e.codes,
-		Getenv:  func(string) string { return "" },
+		PlanOptions: session.PlanOptions{
+			Getenv: func(string) string { return "" },
+		},
 	}
 	if mod != nil {
 		mod(&o)

@@ -129,7 +129,7 @@ func (e *sourcesEnv) get(t *testing.T, name, code string, mod func(*provider.Opt
 		Clients:     provider.NewClientFactory("us-east-1", e.sts.URL, nil),
 		Cache:       e.cache,
 		Tokens:      &provider.MFACodes{Code: code, Profile: name},
-		Getenv:      func(k string) string { return e.env[k] },
+		PlanOptions: session.PlanOptions{Getenv: func(k string) string { return e.env[k] }},
 		SDKProvider: provider.SDKProvider(e.paths.Config, e.paths.Credentials, deadline.Limits{}),
 	}
 	if mod != nil {

@@ -313,7 +313,7 @@ func assumeOne(files *awsfile.Files, paths awsfile.Paths, fake *fake, name strin
 	before := len(fake.Calls())
 	res, err := provider.Get(ctx, p, provider.Options{
 		Clients:     provider.NewClientFactory("us-east-1", fake.URL, nil),
-		Getenv:      func(string) string { return "" },
+		PlanOptions: session.PlanOptions{Getenv: func(string) string { return "" }},
 		Now:         time.Now,
 		SDKProvider: provider.SDKProvider(paths.Config, paths.Credentials, deadline.Limits{}),
 	})

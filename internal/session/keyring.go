@@ -16,14 +16,20 @@ const (
 	keyringAuto      = "auto"
 )
 
-// fromKeyring marks p as keeping its keys in the keyring when its files say so and hold no keys themselves (keys in
-// the credentials file win, as they do for every other AWS tool).
+// keysInKeyring reports whether the settings v keep their long-term keys in the keyring: they name the key, and the
+// files hold no part of a key set themselves (keys in a file win, as they do for every other AWS tool). KindOf and
+// fromKeyring both ask it.
+func keysInKeyring(v map[string]string) bool {
+	return v[KeyringIDSetting] != "" &&
+		v["aws_access_key_id"] == "" && v["aws_secret_access_key"] == "" && v["aws_session_token"] == ""
+}
+
+// fromKeyring marks p as keeping its keys in the keyring when its settings v say so (keysInKeyring).
 func fromKeyring(p *Profile, v map[string]string) {
-	id := v[KeyringIDSetting]
-	if id == "" || v["aws_access_key_id"] != "" || v["aws_secret_access_key"] != "" {
+	if !keysInKeyring(v) {
 		return
 	}
-	p.AccessKeyID = id
+	p.AccessKeyID = v[KeyringIDSetting]
 	p.Keyring = v[KeyringSetting]
 	if p.Keyring == "" {
 		p.Keyring = keyringAuto

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -100,14 +101,19 @@ type PlanOptions struct {
 	Getenv func(string) string
 }
 
+// Env is Getenv's value of key; without a Getenv, the environment is empty.
+func (o PlanOptions) Env(key string) string {
+	if o.Getenv == nil {
+		return ""
+	}
+	return o.Getenv(key)
+}
+
 // NewPlan decides how p's credentials are made. Its errors are the flags or settings that cannot
 // work (a duration outside STS's limits, a role chained for more than an hour), found before any call.
 func NewPlan(p *Profile, o PlanOptions) (*Plan, error) {
 	if err := checkDurations(p, o); err != nil {
 		return nil, err
-	}
-	if o.Getenv == nil {
-		o.Getenv = func(string) string { return "" }
 	}
 	pl := &Plan{}
 	b := &planner{o: o, plan: pl}
@@ -121,7 +127,7 @@ func NewPlan(p *Profile, o PlanOptions) (*Plan, error) {
 
 func checkDurations(p *Profile, o PlanOptions) error {
 	if d := o.SessionDuration; d != 0 && (d < MinDuration || d > MaxSessionDuration) {
-		return &UsageError{Msg: fmt.Sprintf("--session-duration %s is outside STS's limits: use 15m to 36h", asTyped(d))}
+		return &UsageError{Msg: fmt.Sprintf("--session-duration %s is outside STS's limits: use 15m to 36h", AsTyped(d))}
 	}
 	if d := o.Duration; d != 0 {
 		limit := MaxRoleDuration
@@ -129,7 +135,7 @@ func checkDurations(p *Profile, o PlanOptions) error {
 			limit = MaxSessionDuration
 		}
 		if d < MinDuration || d > limit {
-			return &UsageError{Msg: fmt.Sprintf("--duration %s is outside STS's limits for profile %q: use 15m to %s", asTyped(d), p.Name, ShortDuration(limit))}
+			return &UsageError{Msg: fmt.Sprintf("--duration %s is outside STS's limits for profile %q: use 15m to %s", AsTyped(d), p.Name, ShortDuration(limit))}
 		}
 	}
 	return nil
@@ -225,7 +231,7 @@ func (b *planner) role(p *Profile, top bool) (*Step, error) {
 		direct := b.o.NoSession || d > ChainedRoleLimit
 		switch {
 		case serial != "" && !direct:
-			s.Signer = b.session(src, serial, firstNonZero(b.o.SessionDuration, DefaultSessionDuration), false, p)
+			s.Signer = b.session(src, serial, cmp.Or(b.o.SessionDuration, DefaultSessionDuration), false, p)
 			signerKey = s.Signer.Key
 			b.setHow(top, "role via MFA session")
 			b.setChained(top, true)
@@ -296,11 +302,11 @@ func (b *planner) role(p *Profile, top bool) (*Step, error) {
 func (b *planner) credentialSource(p *Profile, d time.Duration) (*Step, string, bool, error) {
 	switch p.CredentialSource {
 	case "Environment":
-		id, secret := b.o.Getenv("AWS_ACCESS_KEY_ID"), b.o.Getenv("AWS_SECRET_ACCESS_KEY")
+		id, secret := b.o.Env("AWS_ACCESS_KEY_ID"), b.o.Env("AWS_SECRET_ACCESS_KEY")
 		if id == "" || secret == "" {
 			return nil, "", false, &ConfigError{Profile: p.Name, Msg: "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"}
 		}
-		token := b.o.Getenv("AWS_SESSION_TOKEN")
+		token := b.o.Env("AWS_SESSION_TOKEN")
 		if token != "" && d > ChainedRoleLimit {
 			return nil, "", false, &ConfigError{Profile: p.Name, Msg: "the environment holds temporary credentials, and STS limits roles assumed with them to 1 hour; ask for --duration 1h or less"}
 		}
@@ -309,15 +315,6 @@ func (b *planner) credentialSource(p *Profile, d time.Duration) (*Step, string, 
 		return &Step{Call: InstanceRole, Profile: p, Source: p.CredentialSource}, "instance|" + p.CredentialSource, true, nil
 	}
 	return nil, "", false, &ConfigError{Profile: p.Name, Msg: fmt.Sprintf("credential_source %q is not supported", p.CredentialSource)}
-}
-
-func firstNonZero(d ...time.Duration) time.Duration {
-	for _, v := range d {
-		if v != 0 {
-			return v
-		}
-	}
-	return 0
 }
 
 // ShortDuration prints a duration to the minute, as people write it: 45m, 8h, 11h30m.
@@ -333,9 +330,9 @@ func ShortDuration(d time.Duration) string {
 	return fmt.Sprintf("%dh%dm", h, m)
 }
 
-// asTyped prints a duration the way a person gives it: 13h, 1h30m, else
+// AsTyped prints a duration the way a person gives it: 13h, 1h30m, else
 // exactly (10s, 1h0m30s), so a refused value is never rounded into a valid one.
-func asTyped(d time.Duration) string {
+func AsTyped(d time.Duration) string {
 	if d%time.Minute == 0 && d > 0 {
 		return ShortDuration(d)
 	}

@@ -144,8 +144,7 @@ func KindOf(p awsfile.Profile, asSource bool) Kind {
 	v := p.Values
 	keys := v["aws_access_key_id"] != "" || v["aws_secret_access_key"] != ""
 	anyKey := keys || v["aws_session_token"] != ""
-	// Keys in the keyring (keyring.go) count only where the files hold none: keys in a file win.
-	ringKey := v[KeyringIDSetting] != "" && !anyKey
+	ringKey := keysInKeyring(v)
 	switch {
 	case v["role_arn"] != "" && v["web_identity_token_file"] != "":
 		return KindWebIdentity
