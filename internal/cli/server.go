@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -85,7 +84,7 @@ func serveCommand(ctx context.Context, d Deps, cmd *command, p *session.Profile,
 	}
 	defer srv.Close()
 	fmt.Fprintf(d.Streams.ErrOut, "assume: serving %s's credentials to %s on %s, renewed %s before they expire\n",
-		display.Safe(p.Name), display.Safe(cmd.argv[0]), srv.URL(), shortDur(margin))
+		display.Safe(p.Name), display.Safe(cmd.argv[0]), srv.URL(), session.AsTyped(margin))
 	if defaultHasCredentials(files) {
 		fmt.Fprintf(d.Streams.ErrOut, "assume: warning: profile \"default\" in your AWS files has credentials of its own, which the AWS CLI and SDKs use before the credential server\n")
 	}
@@ -190,11 +189,4 @@ func defaultHasCredentials(files *awsfile.Files) bool {
 		}
 	}
 	return false
-}
-
-func shortDur(d time.Duration) string {
-	if d%time.Minute == 0 {
-		return session.ShortDuration(d)
-	}
-	return d.String()
 }
