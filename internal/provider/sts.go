@@ -155,7 +155,7 @@ func describeSTSError(op string, err error, now func() time.Time) error {
 	switch {
 	case e.MFAFailed():
 		e.Hint = "the MFA code was wrong or already used; wait for the next code and try again"
-		if skew := e.ClockSkew.Round(time.Second); skew > 30*time.Second || skew < -30*time.Second {
+		if skew := e.ClockSkew.Round(time.Second); skew > skewHint || skew < -skewHint {
 			e.Hint = fmt.Sprintf("this computer's clock is %s off from AWS's, which makes MFA codes fail; sync the clock (and your MFA device's) and try again", absDuration(skew))
 		}
 	case e.Code == "AccessDenied":
