@@ -12,6 +12,8 @@ import (
 	"path"
 	"strconv"
 	"time"
+
+	"github.com/assume-cli/assume/internal/display"
 )
 
 // Limits of the federation endpoint (AWS's custom identity broker guide).
@@ -51,7 +53,7 @@ func Endpoint(getenv func(string) string, p Partition) (string, error) {
 	}
 	u, err := url.Parse(v)
 	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("%s=%s is not a URL such as https://signin.aws.amazon.com/federation", EndpointVariable, printable(v))
+		return "", fmt.Errorf("%s=%s is not a URL such as https://signin.aws.amazon.com/federation", EndpointVariable, display.Quote(v))
 	}
 	switch {
 	case u.Scheme == "https":
@@ -127,7 +129,7 @@ func (c *Client) SigninToken(ctx context.Context, creds Credentials, sessionDura
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Endpoint+"?"+q.Encode(), nil)
 	if err != nil {
-		return "", fmt.Errorf("the federation endpoint %s is not a URL", printable(c.Endpoint))
+		return "", fmt.Errorf("the federation endpoint %s is not a URL", display.Quote(c.Endpoint))
 	}
 	host := req.URL.Host
 	hc := c.HTTP
