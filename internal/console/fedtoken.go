@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -77,14 +78,7 @@ func FederationToken(ctx context.Context, api FederationTokenAPI, duration time.
 // FederatedUserName is the Name of GetFederationToken ([\w+=,.@-]{2,32}),
 // which the console shows and CloudTrail records: assume-USER.
 func FederatedUserName(users ...string) string {
-	user := ""
-	for _, u := range users {
-		if u != "" {
-			user = u
-			break
-		}
-	}
-	clean := session.NameChars(user)
+	clean := session.NameChars(cmp.Or(users...))
 	name := "assume"
 	if clean != "" {
 		name += "-" + clean
