@@ -16,6 +16,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/assume-cli/assume/internal/deadline"
+	"github.com/assume-cli/assume/internal/sdkdeadline"
 	"github.com/assume-cli/assume/internal/session"
 )
 
@@ -25,8 +26,9 @@ type STS interface {
 	AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
 }
 
-// ClientFactory builds an STS client that signs with creds.
-type ClientFactory func(ctx context.Context, creds aws.CredentialsProvider) (STS, error)
+// ClientFactory builds an STS client that signs with creds and gives each
+// call the network deadline timeout (zero: deadline.DefaultNetwork).
+type ClientFactory func(ctx context.Context, creds aws.CredentialsProvider, timeout time.Duration) (STS, error)
 
 // Endpoint is the STS endpoint for profile p (see ServiceEndpoint), with the
 // variables read through getenv.
@@ -50,11 +52,12 @@ func ServiceEndpoint(getenv func(string) string, service, profileEndpoint string
 }
 
 // LoadAWSConfig is the SDK configuration for clients that sign with creds in
-// region (us-east-1 when empty). The SDK's default loader supplies retries,
-// AWS_CA_BUNDLE and the HTTP stack, but never credentials, the region or a
-// profile: those come only from the profile being resolved, so AWS_*
-// variables left by an earlier `assume` cannot sign a call.
-func LoadAWSConfig(ctx context.Context, creds aws.CredentialsProvider, region string, httpClient *http.Client) (aws.Config, error) {
+// region (us-east-1 when empty), every call of which has the network
+// deadline timeout (zero: deadline.DefaultNetwork). The SDK's default loader
+// supplies retries, AWS_CA_BUNDLE and the HTTP stack, but never credentials,
+// the region or a profile: those come only from the profile being resolved,
+// so AWS_* variables left by an earlier `assume` cannot sign a call.
+func LoadAWSConfig(ctx context.Context, creds aws.CredentialsProvider, region string, httpClient *http.Client, timeout time.Duration) (aws.Config, error) {
 	if region == "" {
 		region = "us-east-1" // STS answers in every region; the global default.
 	}
@@ -78,22 +81,29 @@ func LoadAWSConfig(ctx context.Context, creds aws.CredentialsProvider, region st
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("setting up the AWS client: %w", err)
 	}
+	cfg.APIOptions = append(cfg.APIOptions, sdkdeadline.APIOption(deadline.Limits{Network: timeout}.NetworkOrDefault()))
 	return cfg, nil
+}
+
+// NewSTSClient is a real STS client that signs with creds, in region, at
+// endpoint (empty: AWS's), each call within timeout (see LoadAWSConfig).
+func NewSTSClient(ctx context.Context, creds aws.CredentialsProvider, region, endpoint string, httpClient *http.Client, timeout time.Duration) (*sts.Client, error) {
+	cfg, err := LoadAWSConfig(ctx, creds, region, httpClient, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return sts.NewFromConfig(cfg, func(o *sts.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	}), nil
 }
 
 // NewClientFactory returns the factory for real STS clients in region, at
 // endpoint (empty: AWS's).
 func NewClientFactory(region, endpoint string, httpClient *http.Client) ClientFactory {
-	return func(ctx context.Context, creds aws.CredentialsProvider) (STS, error) {
-		cfg, err := LoadAWSConfig(ctx, creds, region, httpClient)
-		if err != nil {
-			return nil, err
-		}
-		return sts.NewFromConfig(cfg, func(o *sts.Options) {
-			if endpoint != "" {
-				o.BaseEndpoint = aws.String(endpoint)
-			}
-		}), nil
+	return func(ctx context.Context, creds aws.CredentialsProvider, timeout time.Duration) (STS, error) {
+		return NewSTSClient(ctx, creds, region, endpoint, httpClient, timeout)
 	}
 }
 
