@@ -41,7 +41,7 @@ func (p *SessionTokenProvider) Retrieve(ctx context.Context) (aws.Credentials, e
 	}
 	out, err := client.GetSessionToken(ctx, in)
 	if err != nil {
-		return aws.Credentials{}, describeSTSError("GetSessionToken", err, nowOr(p.Now))
+		return aws.Credentials{}, DescribeSTSError("GetSessionToken", err, nowOr(p.Now))
 	}
 	return checkAnswer("GetSessionToken", fromSTS(out.Credentials, "GetSessionToken"), out.ResultMetadata, nowOr(p.Now))
 }
@@ -85,7 +85,7 @@ func (p *AssumeRoleProvider) assume(ctx context.Context) (aws.Credentials, error
 	}
 	out, err := client.AssumeRole(ctx, in)
 	if err != nil {
-		return aws.Credentials{}, describeSTSError("AssumeRole", err, nowOr(p.Now))
+		return aws.Credentials{}, DescribeSTSError("AssumeRole", err, nowOr(p.Now))
 	}
 	return checkAnswer("AssumeRole", fromSTS(out.Credentials, "AssumeRole"), out.ResultMetadata, nowOr(p.Now))
 }

@@ -109,7 +109,7 @@ func NewClientFactory(region, endpoint string, httpClient *http.Client) ClientFa
 
 // STSError is an STS refusal, with the AWS error code and advice.
 type STSError struct {
-	Op      string // "GetSessionToken" or "AssumeRole"
+	Op      string // "GetSessionToken", "AssumeRole", "GetFederationToken"
 	Code    string
 	Message string
 	Hint    string
@@ -141,8 +141,11 @@ func (e *STSError) MFAFailed() bool {
 	return e.Code == "AccessDenied" && strings.Contains(e.Message, "MultiFactorAuthentication")
 }
 
-// describeSTSError turns an SDK error into an STSError with a hint on what to do.
-func describeSTSError(op string, err error, now func() time.Time) error {
+// DescribeSTSError turns the SDK's error of STS call op into one sentence: a
+// missed deadline as itself, an unreachable endpoint, or an *STSError with a
+// hint on what to do. now is this computer's clock, to tell a wrong MFA code
+// from a wrong clock.
+func DescribeSTSError(op string, err error, now func() time.Time) error {
 	var late *deadline.NetworkError
 	if errors.As(err, &late) {
 		return late
