@@ -9,13 +9,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/assume-cli/assume/internal/console"
 	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/display"
 	"github.com/assume-cli/assume/internal/provider"
-	"github.com/assume-cli/assume/internal/sdkdeadline"
 	"github.com/assume-cli/assume/internal/session"
 )
 
@@ -93,17 +91,11 @@ func consoleFederated(ctx context.Context, o *Options, d Deps, p *session.Profil
 	if duration != 0 && (duration < console.MinFederationDuration || duration > console.MaxFederationDuration) {
 		return usageErr("--duration %s is outside GetFederationToken's limits for profile %q: use 15m to 36h", o.Duration, p.Name)
 	}
-	cfg, err := provider.LoadAWSConfig(ctx, credentials.NewStaticCredentialsProvider(p.AccessKeyID, p.SecretAccessKey, ""), region, d.HTTPClient)
+	keys := credentials.NewStaticCredentialsProvider(p.AccessKeyID, p.SecretAccessKey, "")
+	client, err := provider.NewSTSClient(ctx, keys, region, provider.Endpoint(d.Getenv, p), d.HTTPClient, limits.Network)
 	if err != nil {
 		return err
 	}
-	endpoint := provider.Endpoint(d.Getenv, p)
-	client := sts.NewFromConfig(cfg, func(so *sts.Options) {
-		if endpoint != "" {
-			so.BaseEndpoint = &endpoint
-		}
-		so.APIOptions = append(so.APIOptions, sdkdeadline.APIOption(limits.NetworkOrDefault()))
-	})
 	fed, err := console.FederationToken(ctx, client, duration)
 	if err != nil {
 		return fmt.Errorf("profile %q: %w", p.Name, err)

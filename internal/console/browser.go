@@ -12,6 +12,8 @@ import (
 
 	"github.com/cli/browser"
 	"github.com/kballard/go-shellquote"
+
+	"github.com/assume-cli/assume/internal/display"
 )
 
 // OpenWait is how long Open waits for the browser command. A browser that
@@ -61,7 +63,7 @@ func (b SystemBrowser) Open(ctx context.Context, url string) error {
 			if errors.As(err, &ee) {
 				return fmt.Errorf("no browser to open: none of %s is installed; set $BROWSER, or print the URL with --console-url", strings.ReplaceAll(ee.Name, ",", ", "))
 			}
-			return fmt.Errorf("the system's browser opener failed (%s)", oneLine(err))
+			return fmt.Errorf("the system's browser opener failed (%s)", err)
 		}
 		return nil
 	case <-time.After(wait):
@@ -98,7 +100,7 @@ func openWithBrowserVariable(ctx context.Context, env, url string, out io.Writer
 		if err == nil {
 			return nil
 		}
-		failures = append(failures, fmt.Sprintf("%s %v", printable(argv[0]), err))
+		failures = append(failures, fmt.Sprintf("%s %v", display.Quote(argv[0]), err))
 	}
 	if len(failures) == 0 {
 		return errors.New("$BROWSER names no command; set it to your browser, or print the URL with --console-url")
@@ -136,5 +138,3 @@ func run(ctx context.Context, argv []string, out io.Writer, wait time.Duration) 
 		return ctx.Err()
 	}
 }
-
-func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/deadline"
 )
 
 // fakeFederation is an in-process federation endpoint: it checks the session
@@ -138,6 +140,22 @@ func TestSigninTokenErrorsHideSecrets(t *testing.T) {
 		cancel()
 		_, err := (&Client{Endpoint: srv.URL + "/federation"}).SigninToken(ctx, roleCreds, time.Hour)
 		check(t, err, "could not reach")
+	})
+	t.Run("timeout", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+		t.Cleanup(srv.Close)
+		_, err := (&Client{Endpoint: srv.URL + "/federation", Timeout: 50 * time.Millisecond}).SigninToken(context.Background(), roleCreds, time.Hour)
+		check(t, err, "the AWS sign-in service at "+srv.URL+" did not answer within 50ms")
+		var late *deadline.NetworkError
+		if !errors.As(err, &late) {
+			t.Errorf("error %v is not a missed deadline", err)
+		}
+		// Nor does any error it wraps hold the request URL.
+		for e := err; e != nil; e = errors.Unwrap(e) {
+			if strings.Contains(e.Error(), "Session=") {
+				t.Errorf("wrapped error %q reveals the request", e)
+			}
+		}
 	})
 }
 

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/assume-cli/assume/internal/display"
 )
 
 // servicePaths maps the names people type after -s to the console's path for
@@ -68,12 +70,12 @@ func Destination(p Partition, region, service string) (string, error) {
 	case strings.HasPrefix(service, "https://"):
 		u, err := url.Parse(service)
 		if err != nil || !onHost(u.Hostname(), p.ConsoleHost) || u.User != nil || u.Port() != "" {
-			return "", fmt.Errorf("--service %s is not a page of the AWS console (%s)", printable(service), p.ConsoleHost)
+			return "", fmt.Errorf("--service %s is not a page of the AWS console (%s)", display.Quote(service), p.ConsoleHost)
 		}
 		return pathDestination("https://"+u.Host, u.RequestURI()+fragment(u))
 	}
 	if !serviceName(service) {
-		return "", fmt.Errorf("--service %q is neither a service name (s3, ec2, cloudformation, …) nor a console path starting with /", printable(service))
+		return "", fmt.Errorf("--service %s is neither a service name (s3, ec2, cloudformation, …) nor a console path starting with /", display.Quote(service))
 	}
 	path, ok := servicePaths[service]
 	if !ok {
@@ -97,12 +99,12 @@ func fragment(u *url.URL) string {
 func pathDestination(base, path string) (string, error) {
 	for _, r := range path {
 		if r <= ' ' || r >= 0x7f {
-			return "", fmt.Errorf("--service %s holds a space or a control character; give a console path such as /s3/buckets", printable(path))
+			return "", fmt.Errorf("--service %s holds a space or a control character; give a console path such as /s3/buckets", display.Quote(path))
 		}
 	}
 	u, err := url.Parse(base + path)
 	if err != nil {
-		return "", fmt.Errorf("--service %s is not a console path: %v", printable(path), err)
+		return "", fmt.Errorf("--service %s is not a console path: %v", display.Quote(path), err)
 	}
 	return u.String(), nil
 }
@@ -129,7 +131,3 @@ func withRegion(u, region string) string {
 	}
 	return u + "?region=" + url.QueryEscape(region)
 }
-
-// printable quotes s for an error message, so no control character reaches
-// the terminal.
-func printable(s string) string { return fmt.Sprintf("%q", s) }

@@ -12,6 +12,9 @@ import (
 	"path"
 	"strconv"
 	"time"
+
+	"github.com/assume-cli/assume/internal/deadline"
+	"github.com/assume-cli/assume/internal/display"
 )
 
 // Limits of the federation endpoint (AWS's custom identity broker guide).
@@ -25,9 +28,8 @@ const (
 	// LoginURLLifetime is how long a login URL signs anyone in.
 	LoginURLLifetime = 15 * time.Minute
 
-	// DefaultTimeout bounds the getSigninToken call when the Client sets none.
-	DefaultTimeout = 30 * time.Second
-	// maxResponse caps what is read of its answer (a token is a few KiB).
+	// maxResponse caps what is read of getSigninToken's answer (a token is a
+	// few KiB).
 	maxResponse = 64 << 10
 )
 
@@ -51,7 +53,7 @@ func Endpoint(getenv func(string) string, p Partition) (string, error) {
 	}
 	u, err := url.Parse(v)
 	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("%s=%s is not a URL such as https://signin.aws.amazon.com/federation", EndpointVariable, printable(v))
+		return "", fmt.Errorf("%s=%s is not a URL such as https://signin.aws.amazon.com/federation", EndpointVariable, display.Quote(v))
 	}
 	switch {
 	case u.Scheme == "https":
@@ -94,7 +96,7 @@ type Client struct {
 	Endpoint string
 	// HTTP is the client to call it with; nil: one without redirects.
 	HTTP *http.Client
-	// Timeout bounds the getSigninToken call (ASSUME_TIMEOUT); zero: DefaultTimeout.
+	// Timeout bounds the getSigninToken call (ASSUME_TIMEOUT); zero: deadline.DefaultNetwork.
 	Timeout time.Duration
 }
 
@@ -119,15 +121,9 @@ func (c *Client) SigninToken(ctx context.Context, creds Credentials, sessionDura
 	if sessionDuration > 0 {
 		q.Set("SessionDuration", strconv.FormatInt(int64(sessionDuration/time.Second), 10))
 	}
-	timeout := c.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Endpoint+"?"+q.Encode(), nil)
 	if err != nil {
-		return "", fmt.Errorf("the federation endpoint %s is not a URL", printable(c.Endpoint))
+		return "", fmt.Errorf("the federation endpoint %s is not a URL", display.Quote(c.Endpoint))
 	}
 	host := req.URL.Host
 	hc := c.HTTP
@@ -136,33 +132,46 @@ func (c *Client) SigninToken(ctx context.Context, creds Credentials, sessionDura
 	}
 	noRedirects := *hc
 	noRedirects.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := noRedirects.Do(req)
+	type reply struct {
+		status int
+		body   []byte
+	}
+	r, err := deadline.Call(ctx, deadline.Limits{Network: c.Timeout}.NetworkOrDefault(), "the AWS sign-in service", "",
+		func(ctx context.Context) (reply, error) {
+			resp, err := noRedirects.Do(req.WithContext(ctx))
+			if err != nil {
+				// A *url.Error repeats the URL, which holds the credentials: keep only its cause.
+				var ue *url.Error
+				if errors.As(err, &ue) {
+					err = ue.Err
+				}
+				return reply{}, fmt.Errorf("could not reach the AWS sign-in service at %s: %w", host, err)
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
+			if err != nil {
+				return reply{}, fmt.Errorf("reading the answer of the AWS sign-in service at %s failed: %w", host, err)
+			}
+			return reply{resp.StatusCode, body}, nil
+		})
+	var late *deadline.NetworkError
+	if errors.As(err, &late) {
+		// The URL's cause alone was kept, so the deadline names the endpoint here: scheme and host only.
+		late.Endpoint = req.URL.Scheme + "://" + host
+	}
 	if err != nil {
-		// A *url.Error repeats the URL, which holds the credentials: keep only its cause.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		if errors.Is(err, context.DeadlineExceeded) {
-			return "", fmt.Errorf("the AWS sign-in service at %s did not answer within %s; allow more time with ASSUME_TIMEOUT", host, timeout)
-		}
-		return "", fmt.Errorf("could not reach the AWS sign-in service at %s: %v", host, err)
+		return "", err
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
-	if err != nil {
-		return "", fmt.Errorf("reading the answer of the AWS sign-in service at %s failed: %v", host, err)
+	if r.status != http.StatusOK {
+		return "", fmt.Errorf("the AWS sign-in service at %s %w the credentials (HTTP %d)", host, ErrRefused, r.status)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("the AWS sign-in service at %s %w the credentials (HTTP %d)", host, ErrRefused, resp.StatusCode)
-	}
-	if len(body) > maxResponse {
+	if len(r.body) > maxResponse {
 		return "", fmt.Errorf("the AWS sign-in service at %s answered with more than %d KiB", host, maxResponse>>10)
 	}
 	var answer struct {
 		SigninToken string
 	}
-	if err := json.Unmarshal(body, &answer); err != nil || answer.SigninToken == "" {
+	if err := json.Unmarshal(r.body, &answer); err != nil || answer.SigninToken == "" {
 		return "", fmt.Errorf("the AWS sign-in service at %s answered without a sign-in token", host)
 	}
 	return answer.SigninToken, nil

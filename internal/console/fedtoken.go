@@ -1,17 +1,16 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/smithy-go"
 
+	"github.com/assume-cli/assume/internal/provider"
 	"github.com/assume-cli/assume/internal/session"
 )
 
@@ -77,14 +76,7 @@ func FederationToken(ctx context.Context, api FederationTokenAPI, duration time.
 // FederatedUserName is the Name of GetFederationToken ([\w+=,.@-]{2,32}),
 // which the console shows and CloudTrail records: assume-USER.
 func FederatedUserName(users ...string) string {
-	user := ""
-	for _, u := range users {
-		if u != "" {
-			user = u
-			break
-		}
-	}
-	clean := session.NameChars(user)
+	clean := session.NameChars(cmp.Or(users...))
 	name := "assume"
 	if clean != "" {
 		name += "-" + clean
@@ -95,21 +87,13 @@ func FederatedUserName(users ...string) string {
 	return name
 }
 
+// describe is provider.DescribeSTSError, with what AccessDenied means for
+// GetFederationToken in particular.
 func describe(err error) error {
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		var oe *smithy.OperationError
-		if errors.As(err, &oe) {
-			err = oe.Err
-		}
-		return fmt.Errorf("could not reach STS for GetFederationToken: %v; check your network, region and endpoint settings", err)
+	err = provider.DescribeSTSError("GetFederationToken", err, time.Now)
+	var refused *provider.STSError
+	if errors.As(err, &refused) && refused.Code == "AccessDenied" {
+		refused.Hint = "the IAM user needs sts:GetFederationToken, which a policy that requires MFA denies: give the profile mfa_serial, or sign in through a role profile"
 	}
-	msg := fmt.Sprintf("STS GetFederationToken refused: %s", ae.ErrorCode())
-	if m := strings.TrimSuffix(ae.ErrorMessage(), "."); m != "" {
-		msg += " (" + m + ")"
-	}
-	if ae.ErrorCode() == "AccessDenied" {
-		msg += "; the IAM user needs sts:GetFederationToken, which a policy that requires MFA denies: give the profile mfa_serial, or sign in through a role profile"
-	}
-	return errors.New(msg)
+	return err
 }

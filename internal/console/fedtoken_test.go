@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/assume-cli/assume/internal/deadline"
 )
 
 type fakeSTS struct {
@@ -64,5 +66,13 @@ func TestFederationToken(t *testing.T) {
 	_, err = FederationToken(context.Background(), f, 0)
 	if err == nil || !strings.Contains(err.Error(), "AccessDenied (not allowed)") || !strings.Contains(err.Error(), "role profile") {
 		t.Errorf("error %v", err)
+	}
+
+	// A call that missed its deadline says so once, not wrapped in "could not reach STS".
+	late := &deadline.NetworkError{Service: "STS", Operation: "GetFederationToken", Endpoint: "https://sts.amazonaws.com", Timeout: 30 * time.Second}
+	f.err = &smithy.OperationError{ServiceID: "STS", OperationName: "GetFederationToken", Err: late}
+	_, err = FederationToken(context.Background(), f, 0)
+	if err == nil || err.Error() != late.Error() {
+		t.Errorf("a missed deadline gave %v, want %v", err, late)
 	}
 }

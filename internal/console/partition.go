@@ -5,7 +5,11 @@
 // lands on a console page.
 package console
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+)
 
 // Partition is an AWS partition's sign-in and console hosts.
 type Partition struct {
@@ -20,12 +24,11 @@ var (
 	partitionGov   = Partition{ID: "aws-us-gov", SigninHost: "signin.amazonaws-us-gov.com", ConsoleHost: "console.amazonaws-us-gov.com"}
 )
 
-// PartitionOf is the partition named by arn (arn:PARTITION:…), else the one
-// region belongs to, else the commercial one.
-func PartitionOf(arn, region string) Partition {
-	if rest, ok := strings.CutPrefix(arn, "arn:"); ok {
-		id, _, _ := strings.Cut(rest, ":")
-		switch id {
+// PartitionOf is the partition named by an ARN (arn:PARTITION:…), else the
+// one region belongs to, else the commercial one.
+func PartitionOf(name, region string) Partition {
+	if a, err := arn.Parse(name); err == nil {
+		switch a.Partition {
 		case "aws-cn":
 			return partitionChina
 		case "aws-us-gov":
@@ -44,18 +47,18 @@ func PartitionOf(arn, region string) Partition {
 }
 
 // AccountOf is the account ID in an IAM ARN (arn:aws:iam::ACCOUNT:mfa/NAME),
-// or "" when arn is not one (an old hardware MFA serial, say).
-func AccountOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" || len(parts[4]) != 12 {
+// or "" when name is not one (an old hardware MFA serial, say).
+func AccountOf(name string) string {
+	a, err := arn.Parse(name)
+	if err != nil || len(a.AccountID) != 12 {
 		return ""
 	}
-	for _, r := range parts[4] {
+	for _, r := range a.AccountID {
 		if r < '0' || r > '9' {
 			return ""
 		}
 	}
-	return parts[4]
+	return a.AccountID
 }
 
 // AccountSigninPage is the account's own console sign-in page (user name,

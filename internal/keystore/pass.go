@@ -2,6 +2,7 @@ package keystore
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,7 +49,7 @@ func (p passStore) run(ctx context.Context, stdin []byte, args ...string) ([]byt
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	return nil, fmt.Errorf("pass %s failed (%s)", args[0], oneLine(firstNonEmpty(lastLine(msg), err.Error())))
+	return nil, fmt.Errorf("pass %s failed (%s)", args[0], oneLine(cmp.Or(lastLine(msg), err.Error())))
 }
 
 func (p passStore) get(ctx context.Context, profile string) ([]byte, error) {
@@ -92,13 +93,4 @@ func (c *capped) Write(b []byte) (int, error) {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

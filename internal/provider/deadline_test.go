@@ -227,7 +227,7 @@ func TestExpiredSSOCredentialsAreRefused(t *testing.T) {
 // log line of the SDK's (a connection it could not reuse, under load) would come between.
 func TestSDKLogsNothing(t *testing.T) {
 	t.Parallel()
-	cfg, err := provider.LoadAWSConfig(context.Background(), nil, "eu-west-1", nil)
+	cfg, err := provider.LoadAWSConfig(context.Background(), nil, "eu-west-1", nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,9 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go/middleware"
-
-	"github.com/assume-cli/assume/internal/deadline"
-	"github.com/assume-cli/assume/internal/sdkdeadline"
 )
 
 // TokenFunc returns a fresh MFA code for the device serial.
@@ -31,7 +28,7 @@ type SessionTokenProvider struct {
 }
 
 func (p *SessionTokenProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
-	client, err := signedClient(ctx, p.Client, p.Signer)
+	client, err := signedClient(ctx, p.Client, p.Signer, p.Timeout)
 	if err != nil {
 		return aws.Credentials{}, err
 	}
@@ -42,9 +39,9 @@ func (p *SessionTokenProvider) Retrieve(ctx context.Context) (aws.Credentials, e
 	if in.SerialNumber, in.TokenCode, err = mfaParams(ctx, p.Serial, p.Token); err != nil {
 		return aws.Credentials{}, err
 	}
-	out, err := client.GetSessionToken(ctx, in, withDeadline(p.Timeout))
+	out, err := client.GetSessionToken(ctx, in)
 	if err != nil {
-		return aws.Credentials{}, describeSTSError("GetSessionToken", err, nowOr(p.Now))
+		return aws.Credentials{}, DescribeSTSError("GetSessionToken", err, nowOr(p.Now))
 	}
 	return checkAnswer("GetSessionToken", fromSTS(out.Credentials, "GetSessionToken"), out.ResultMetadata, nowOr(p.Now))
 }
@@ -72,7 +69,7 @@ func (p *AssumeRoleProvider) Retrieve(ctx context.Context) (aws.Credentials, err
 }
 
 func (p *AssumeRoleProvider) assume(ctx context.Context) (aws.Credentials, error) {
-	client, err := signedClient(ctx, p.Client, p.Signer)
+	client, err := signedClient(ctx, p.Client, p.Signer, p.Timeout)
 	if err != nil {
 		return aws.Credentials{}, err
 	}
@@ -86,9 +83,9 @@ func (p *AssumeRoleProvider) assume(ctx context.Context) (aws.Credentials, error
 	if in.SerialNumber, in.TokenCode, err = mfaParams(ctx, p.Serial, p.Token); err != nil {
 		return aws.Credentials{}, err
 	}
-	out, err := client.AssumeRole(ctx, in, withDeadline(p.Timeout))
+	out, err := client.AssumeRole(ctx, in)
 	if err != nil {
-		return aws.Credentials{}, describeSTSError("AssumeRole", err, nowOr(p.Now))
+		return aws.Credentials{}, DescribeSTSError("AssumeRole", err, nowOr(p.Now))
 	}
 	return checkAnswer("AssumeRole", fromSTS(out.Credentials, "AssumeRole"), out.ResultMetadata, nowOr(p.Now))
 }
@@ -104,13 +101,6 @@ func fromSTS(c *types.Credentials, source string) aws.Credentials {
 		CanExpire:       c.Expiration != nil,
 		Expires:         aws.ToTime(c.Expiration).UTC(),
 		Source:          source,
-	}
-}
-
-// withDeadline gives an STS call the network deadline d (zero: the default).
-func withDeadline(d time.Duration) func(*sts.Options) {
-	return func(o *sts.Options) {
-		o.APIOptions = append(o.APIOptions, sdkdeadline.APIOption(deadline.Limits{Network: d}.NetworkOrDefault()))
 	}
 }
 
@@ -137,13 +127,14 @@ func nowOr(now func() time.Time) func() time.Time {
 
 // signedClient gets the signer's credentials first, so that a failure there
 // (an MFA prompt cancelled, an expired source) is reported as itself rather
-// than buried in the SDK's signing error, then builds the client.
-func signedClient(ctx context.Context, factory ClientFactory, signer aws.CredentialsProvider) (STS, error) {
+// than buried in the SDK's signing error, then builds the client, whose calls
+// have the network deadline timeout.
+func signedClient(ctx context.Context, factory ClientFactory, signer aws.CredentialsProvider, timeout time.Duration) (STS, error) {
 	creds, err := signer.Retrieve(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return factory(ctx, credentials.StaticCredentialsProvider{Value: creds})
+	return factory(ctx, credentials.StaticCredentialsProvider{Value: creds}, timeout)
 }
 
 // mfaParams are the SerialNumber and TokenCode of a call: nil without a

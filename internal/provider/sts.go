@@ -16,6 +16,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/assume-cli/assume/internal/deadline"
+	"github.com/assume-cli/assume/internal/sdkdeadline"
 	"github.com/assume-cli/assume/internal/session"
 )
 
@@ -25,8 +26,9 @@ type STS interface {
 	AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
 }
 
-// ClientFactory builds an STS client that signs with creds.
-type ClientFactory func(ctx context.Context, creds aws.CredentialsProvider) (STS, error)
+// ClientFactory builds an STS client that signs with creds and gives each
+// call the network deadline timeout (zero: deadline.DefaultNetwork).
+type ClientFactory func(ctx context.Context, creds aws.CredentialsProvider, timeout time.Duration) (STS, error)
 
 // Endpoint is the STS endpoint for profile p (see ServiceEndpoint), with the
 // variables read through getenv.
@@ -50,11 +52,12 @@ func ServiceEndpoint(getenv func(string) string, service, profileEndpoint string
 }
 
 // LoadAWSConfig is the SDK configuration for clients that sign with creds in
-// region (us-east-1 when empty). The SDK's default loader supplies retries,
-// AWS_CA_BUNDLE and the HTTP stack, but never credentials, the region or a
-// profile: those come only from the profile being resolved, so AWS_*
-// variables left by an earlier `assume` cannot sign a call.
-func LoadAWSConfig(ctx context.Context, creds aws.CredentialsProvider, region string, httpClient *http.Client) (aws.Config, error) {
+// region (us-east-1 when empty), every call of which has the network
+// deadline timeout (zero: deadline.DefaultNetwork). The SDK's default loader
+// supplies retries, AWS_CA_BUNDLE and the HTTP stack, but never credentials,
+// the region or a profile: those come only from the profile being resolved,
+// so AWS_* variables left by an earlier `assume` cannot sign a call.
+func LoadAWSConfig(ctx context.Context, creds aws.CredentialsProvider, region string, httpClient *http.Client, timeout time.Duration) (aws.Config, error) {
 	if region == "" {
 		region = "us-east-1" // STS answers in every region; the global default.
 	}
@@ -78,28 +81,35 @@ func LoadAWSConfig(ctx context.Context, creds aws.CredentialsProvider, region st
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("setting up the AWS client: %w", err)
 	}
+	cfg.APIOptions = append(cfg.APIOptions, sdkdeadline.APIOption(deadline.Limits{Network: timeout}.NetworkOrDefault()))
 	return cfg, nil
+}
+
+// NewSTSClient is a real STS client that signs with creds, in region, at
+// endpoint (empty: AWS's), each call within timeout (see LoadAWSConfig).
+func NewSTSClient(ctx context.Context, creds aws.CredentialsProvider, region, endpoint string, httpClient *http.Client, timeout time.Duration) (*sts.Client, error) {
+	cfg, err := LoadAWSConfig(ctx, creds, region, httpClient, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return sts.NewFromConfig(cfg, func(o *sts.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	}), nil
 }
 
 // NewClientFactory returns the factory for real STS clients in region, at
 // endpoint (empty: AWS's).
 func NewClientFactory(region, endpoint string, httpClient *http.Client) ClientFactory {
-	return func(ctx context.Context, creds aws.CredentialsProvider) (STS, error) {
-		cfg, err := LoadAWSConfig(ctx, creds, region, httpClient)
-		if err != nil {
-			return nil, err
-		}
-		return sts.NewFromConfig(cfg, func(o *sts.Options) {
-			if endpoint != "" {
-				o.BaseEndpoint = aws.String(endpoint)
-			}
-		}), nil
+	return func(ctx context.Context, creds aws.CredentialsProvider, timeout time.Duration) (STS, error) {
+		return NewSTSClient(ctx, creds, region, endpoint, httpClient, timeout)
 	}
 }
 
 // STSError is an STS refusal, with the AWS error code and advice.
 type STSError struct {
-	Op      string // "GetSessionToken" or "AssumeRole"
+	Op      string // "GetSessionToken", "AssumeRole", "GetFederationToken"
 	Code    string
 	Message string
 	Hint    string
@@ -131,8 +141,11 @@ func (e *STSError) MFAFailed() bool {
 	return e.Code == "AccessDenied" && strings.Contains(e.Message, "MultiFactorAuthentication")
 }
 
-// describeSTSError turns an SDK error into an STSError with a hint on what to do.
-func describeSTSError(op string, err error, now func() time.Time) error {
+// DescribeSTSError turns the SDK's error of STS call op into one sentence: a
+// missed deadline as itself, an unreachable endpoint, or an *STSError with a
+// hint on what to do. now is this computer's clock, to tell a wrong MFA code
+// from a wrong clock.
+func DescribeSTSError(op string, err error, now func() time.Time) error {
 	var late *deadline.NetworkError
 	if errors.As(err, &late) {
 		return late
@@ -155,7 +168,7 @@ func describeSTSError(op string, err error, now func() time.Time) error {
 	switch {
 	case e.MFAFailed():
 		e.Hint = "the MFA code was wrong or already used; wait for the next code and try again"
-		if skew := e.ClockSkew.Round(time.Second); skew > 30*time.Second || skew < -30*time.Second {
+		if skew := e.ClockSkew.Round(time.Second); skew > skewHint || skew < -skewHint {
 			e.Hint = fmt.Sprintf("this computer's clock is %s off from AWS's, which makes MFA codes fail; sync the clock (and your MFA device's) and try again", absDuration(skew))
 		}
 	case e.Code == "AccessDenied":

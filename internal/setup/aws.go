@@ -14,7 +14,6 @@ import (
 
 	"github.com/assume-cli/assume/internal/deadline"
 	"github.com/assume-cli/assume/internal/provider"
-	"github.com/assume-cli/assume/internal/sdkdeadline"
 )
 
 // IAM is the part of the IAM API the set-up calls.
@@ -41,18 +40,17 @@ type Clients func(ctx context.Context, keys aws.Credentials, region, profileEndp
 // earlier `assume`.
 func NewClients(getenv func(string) string, httpClient *http.Client) Clients {
 	return func(ctx context.Context, keys aws.Credentials, region, profileEndpoint string) (IAM, STS, error) {
-		cfg, err := provider.LoadAWSConfig(ctx, aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return keys, nil
-		}), region, httpClient)
-		if err != nil {
-			return nil, nil, err
-		}
 		limits, err := deadline.FromEnv(getenv)
 		if err != nil {
 			return nil, nil, err
 		}
 		// Every IAM and STS call of the set-up gets the network deadline.
-		cfg.APIOptions = append(cfg.APIOptions, sdkdeadline.APIOption(limits.NetworkOrDefault()))
+		cfg, err := provider.LoadAWSConfig(ctx, aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return keys, nil
+		}), region, httpClient, limits.Network)
+		if err != nil {
+			return nil, nil, err
+		}
 		iamEndpoint, stsEndpoint := provider.ServiceEndpoint(getenv, "IAM", profileEndpoint), provider.ServiceEndpoint(getenv, "STS", profileEndpoint)
 		iamClient := iam.NewFromConfig(cfg, func(o *iam.Options) {
 			if iamEndpoint != "" {
