@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -23,7 +24,7 @@ type KeyringOptions struct {
 
 // keyringChoice is --keyring, else ASSUME_KEYRING.
 func keyringChoice(o *Options, d Deps) string {
-	return firstNonEmpty(o.Keyring, d.Getenv("ASSUME_KEYRING"))
+	return cmp.Or(o.Keyring, d.Getenv("ASSUME_KEYRING"))
 }
 
 // openKeyring opens the first of names that is set and not "auto", else the machine's own keyring. Opening does no
@@ -163,7 +164,7 @@ func moveToKeyring(ctx context.Context, o *Options, d Deps, pth awsfile.Paths, p
 	if err != nil {
 		return err
 	}
-	region = firstNonEmpty(region, "us-east-1")
+	region = cmp.Or(region, "us-east-1")
 	_, client, err := setup.NewClients(d.Getenv, d.HTTPClient)(ctx, aws.Credentials{AccessKeyID: id, SecretAccessKey: secret}, region, v["endpoint_url"])
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -65,8 +66,8 @@ func describe(profiles session.Lookup, name string) profileRow {
 		// Show what the file says even when the chain is broken.
 		if f, ok := profiles.Profile(name); ok {
 			v := f.Values
-			row.Source = firstNonEmpty(v["source_profile"], v["credential_source"], "-")
-			row.Region = firstNonEmpty(v["region"], "-")
+			row.Source = cmp.Or(v["source_profile"], v["credential_source"], "-")
+			row.Region = cmp.Or(v["region"], "-")
 			if session.KindOf(f, false) == session.KindNone {
 				row.Kind = string(session.KindNone)
 			}
@@ -93,7 +94,7 @@ func describe(profiles session.Lookup, name string) profileRow {
 	if s := p.MFA(); s != "" {
 		row.MFA = "yes"
 	}
-	row.Region = firstNonEmpty(p.RegionOrSource(), "-")
+	row.Region = cmp.Or(p.RegionOrSource(), "-")
 	return row
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -78,7 +79,7 @@ func runUnset(_ context.Context, o *Options, d Deps) error {
 
 // mfaCode is -m, else ASSUME_MFA_TOKEN.
 func mfaCode(o *Options, d Deps) string {
-	return firstNonEmpty(o.MFAToken, d.Getenv("ASSUME_MFA_TOKEN"))
+	return cmp.Or(o.MFAToken, d.Getenv("ASSUME_MFA_TOKEN"))
 }
 
 // pickFormat is --format (given: explicit), else the calling shell's, else bash.
@@ -141,13 +142,4 @@ func adHocRole(src *session.Profile, o *exportOptions) *session.Profile {
 // notice is the one line on stderr after success: never a secret.
 func notice(d Deps, p *session.Profile, res provider.Result, c render.Credentials, wrote string) {
 	fastpath.Notice(d.Streams.ErrOut, d.Now(), p.Name, res.How, res.FromCache, c, wrote)
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

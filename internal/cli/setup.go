@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -73,7 +74,7 @@ func runSetup(ctx context.Context, o *Options, d Deps) error {
 				Stdin: os.Stdin, Stderr: d.Streams.ErrOut}.Code(ctx)
 		},
 		Now:           d.Now,
-		DefaultRegion: firstNonEmpty(d.Getenv("AWS_REGION"), d.Getenv("AWS_DEFAULT_REGION")),
+		DefaultRegion: cmp.Or(d.Getenv("AWS_REGION"), d.Getenv("AWS_DEFAULT_REGION")),
 	}
 	if d.Prompter != nil && d.Streams.CanPrompt() {
 		env.Prompter = d.Prompter

@@ -94,12 +94,3 @@ func (m *MFACodes) ask(serial string) (string, error) {
 	}
 	return code, err
 }
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}

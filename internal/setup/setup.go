@@ -7,6 +7,7 @@
 package setup
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -141,7 +142,7 @@ func (r *run) run(ctx context.Context) error {
 	if err := r.checkKind(); err != nil {
 		return err
 	}
-	if command := firstNonEmpty(r.opts.MFAProcess, r.current["mfa_process"]); command != "" && r.env.RunProcess != nil {
+	if command := cmp.Or(r.opts.MFAProcess, r.current["mfa_process"]); command != "" && r.env.RunProcess != nil {
 		r.codes.process = func(ctx context.Context) (string, error) { return r.env.RunProcess(ctx, name, command) }
 	}
 
@@ -387,7 +388,7 @@ func (r *run) chooseRegion() (bool, error) {
 	if region == "" && cur == "" && r.interactive() {
 		var err error
 		for attempt := 0; ; attempt++ {
-			region, err = r.env.Prompter.Input("Default region for this profile:", firstNonEmpty(r.env.DefaultRegion, "us-east-1"))
+			region, err = r.env.Prompter.Input("Default region for this profile:", cmp.Or(r.env.DefaultRegion, "us-east-1"))
 			if err != nil {
 				return false, err
 			}
@@ -537,7 +538,7 @@ func (r *run) chooseDevice(ctx context.Context) (string, error) {
 	return r.createDevice(ctx)
 }
 
-func (r *run) deviceName() string { return firstNonEmpty(r.opts.DeviceName, r.result.User) }
+func (r *run) deviceName() string { return cmp.Or(r.opts.DeviceName, r.result.User) }
 
 // validDeviceName: IAM allows [\w+=,.@-]{1,226}. Checked by hand rather than
 // with a regexp, which would be compiled at every start of assume.
@@ -783,15 +784,6 @@ func (r *run) prove(ctx context.Context) error {
 	}
 	r.result.Checked = true
 	return nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // shellWord quotes s for a POSIX shell when it needs it, for commands shown to the person.
