@@ -116,8 +116,8 @@ func TestReadmeQuickStart(t *testing.T) {
 			// 1. Install, in the clone.
 			tm := startTerminal(t, env, interactiveShell(t, shell, home, prompt[shell]+"\n"))
 			tm.waitForText("ready>", 1, time.Minute)
-			tm.typeLine("cd " + root)
-			tm.typeLine(q.install)
+			tm.TypeLine("cd " + root)
+			tm.TypeLine(q.install)
 			tm.waitFor("the installed assume to print its version", 5*time.Minute, func(h string) bool {
 				return regexp.MustCompile(`(?m)^assume \S+\s*$`).MatchString(h)
 			})
@@ -147,21 +147,21 @@ func TestReadmeQuickStart(t *testing.T) {
 			tm.waitForText("ready>", 1, time.Minute)
 
 			// 3. assume <TAB> offers both profiles (bash lists them at the second Tab).
-			tm.keys(true, tabLine)
-			tm.keys(false, "Tab")
+			tm.Type(tabLine)
+			tm.Keys("Tab")
 			if shell == "bash" {
-				tm.keys(false, "Tab")
+				tm.Keys("Tab")
 			}
 			tm.waitFor("the profiles offered by Tab", time.Minute, func(string) bool {
-				sc := tm.screen()
+				sc := tm.Screen()
 				return strings.Contains(sc, "alice") && strings.Contains(sc, profile)
 			})
-			tm.keys(false, "C-u")
-			tm.typeLine(q.commands[1])
+			tm.Keys("C-u")
+			tm.TypeLine(q.commands[1])
 			tm.waitForText("MFA code for "+profile, 1, time.Minute)
-			tm.typeLine(u.code(t))
+			tm.TypeLine(u.code(t))
 			tm.waitForText("assume: "+profile+" (role via MFA session)", 1, time.Minute)
-			tm.typeLine(q.commands[2])
+			tm.TypeLine(q.commands[2])
 			h := tm.waitForText("assumed-role/"+role.Name+"/", 1, time.Minute)
 			if strings.Contains(h, u.SecretAccessKey) {
 				t.Fatal("the secret key reached the terminal")

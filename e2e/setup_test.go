@@ -301,79 +301,43 @@ func lastLine(s string) string {
 	return l[len(l)-1] + "\n"
 }
 
-// tmuxSession is assume running in a real terminal that a test types into: sessions of one
-// tmux server (testkit.Tmux), started by start.
-type tmuxSession struct {
-	t      *testing.T
-	tmux   string
-	socket string
-	env    []string
-	term   *testkit.Tmux
-}
-
-// screen is the whole pane, history included, wrapped lines joined.
-func (s *tmuxSession) screen() string { return s.term.History() }
-
-// waitFor waits until the screen shows want, and returns the screen.
-func (s *tmuxSession) waitFor(want string) string {
-	s.t.Helper()
-	return s.term.WaitFor(fmt.Sprintf("%q", want), 45*time.Second, s.screen, func(screen string) bool {
-		return strings.Contains(screen, want)
-	})
-}
-
-// start runs script in a new tmux session (starting the server on first use) and types into it from now on.
-func (s *tmuxSession) start(name, script string) {
-	s.t.Helper()
-	argv := []string{"sh", "-c", script}
-	if s.term == nil {
-		s.term = testkit.StartTmux(s.t, testkit.TmuxOptions{Dir: filepath.Dir(s.socket), Name: name, Width: 160, Height: 50, Env: s.env, Argv: argv, Poll: 100 * time.Millisecond})
-		return
-	}
-	s.term.NewSession(name, 160, 50, argv...)
-}
-
-// typeLine types text (literally, not as key names) and Enter.
-func (s *tmuxSession) typeLine(text string) {
-	s.t.Helper()
-	s.term.TypeLine(text)
-}
-
 var groupedSeed = regexp.MustCompile(`(?m)^\s+((?:[A-Z2-7]{4} )+[A-Z2-7]{1,4})\s*$`)
 
 // TestSetupInteractiveInTmux drives the guided set-up in a real terminal: the prompts appear, the answers are
 // typed, the secret key is not echoed, the device's secret is shown on the terminal, and the files are written.
 func TestSetupInteractiveInTmux(t *testing.T) {
-	tmux := requireTool(t, "tmux")
+	requireTool(t, "tmux")
 	u := createUser(t, "setup-tty")
 	sb := newSandbox(t)
 	profile := "e2e-tty"
 	stdoutFile := filepath.Join(sb.dir, "stdout")
-	socket := filepath.Join(sb.dir, "tmux.sock")
-	s := &tmuxSession{t: t, tmux: tmux, socket: socket, env: sb.environ(map[string]string{"TERM": "xterm-256color"})}
-	t.Cleanup(func() {
-		cmd := exec.Command(tmux, "-S", socket, "kill-server")
-		cmd.Env = s.env
-		_ = cmd.Run()
-	})
 	// stdout goes to a file to check it stays empty; the exit code is printed after assume ends.
-	s.start("first", fmt.Sprintf(`assume --setup %s >%s; echo "@@exit=$?"; exec sleep 600`, profile, stdoutFile))
+	s := newTerminal(t, testkit.TmuxOptions{
+		Dir: sb.dir, Name: "first", Width: 160, Height: 50, Poll: 100 * time.Millisecond,
+		Env:  sb.environ(map[string]string{"TERM": "xterm-256color"}),
+		Argv: []string{"sh", "-c", fmt.Sprintf(`assume --setup %s >%s; echo "@@exit=$?"; exec sleep 600`, profile, stdoutFile)},
+	})
+	// waitFor waits until the terminal has shown want, and returns all it has shown.
+	waitFor := func(want string) string {
+		t.Helper()
+		return s.waitForText(want, 1, 45*time.Second)
+	}
 
-	s.waitFor("AWS access key ID")
-	s.typeLine(u.AccessKeyID)
-	s.waitFor("Secret access key for " + u.AccessKeyID)
-	s.typeLine(u.SecretAccessKey)
-	s.waitFor("Default region for this profile")
-	s.typeLine(region)
+	waitFor("AWS access key ID")
+	s.TypeLine(u.AccessKeyID)
+	waitFor("Secret access key for " + u.AccessKeyID)
+	s.TypeLine(u.SecretAccessKey)
+	waitFor("Default region for this profile")
+	s.TypeLine(region)
 	// The keyring is offered, with the reason; this profile keeps its keys in the file.
-	s.waitFor("Keep the access key in the encrypted file keyring instead of the credentials file?")
-	s.typeLine("n")
-	screen := s.waitFor("Create a virtual MFA device named " + u.Name)
+	waitFor("Keep the access key in the encrypted file keyring instead of the credentials file?")
+	s.TypeLine("n")
+	screen := waitFor("Create a virtual MFA device named " + u.Name)
 	if strings.Contains(screen, u.SecretAccessKey) {
 		t.Errorf("the secret access key was echoed:\n%s", screen)
 	}
-	s.typeLine("y")
-	screen = s.waitFor("Code shown by the app now")
+	s.TypeLine("y")
+	screen = waitFor("Code shown by the app now")
 	m := groupedSeed.FindStringSubmatch(screen)
 	if m == nil {
 		t.Fatalf("no secret key for manual entry on the terminal:\n%s", screen)
@@ -388,12 +352,12 @@ func TestSetupInteractiveInTmux(t *testing.T) {
 		}
 		codes[i] = c
 	}
-	s.typeLine(codes[0])
-	s.waitFor("next code")
-	s.typeLine(codes[1])
-	s.waitFor("A new code")
-	s.typeLine(codes[2])
-	screen = s.waitFor("@@exit=")
+	s.TypeLine(codes[0])
+	waitFor("next code")
+	s.TypeLine(codes[1])
+	waitFor("A new code")
+	s.TypeLine(codes[2])
+	screen = waitFor("@@exit=")
 
 	if !strings.Contains(screen, "@@exit=0") {
 		t.Fatalf("assume --setup failed:\n%s", screen)
@@ -423,32 +387,32 @@ func TestSetupInteractiveInTmux(t *testing.T) {
 
 	// A second profile for the same user: the set-up finds the device and offers it (or a new one).
 	second := profile + "-again"
-	s.start("second", fmt.Sprintf(`assume --setup %s >>%s; echo "@@exit=$?"; exec sleep 600`, second, stdoutFile))
-	s.waitFor("AWS access key ID")
-	s.typeLine(u.AccessKeyID)
-	s.waitFor("Secret access key for " + u.AccessKeyID)
-	s.typeLine(u.SecretAccessKey)
-	s.waitFor("Default region for this profile")
-	s.typeLine(region)
+	s.NewSession("second", 160, 50, "sh", "-c", fmt.Sprintf(`assume --setup %s >>%s; echo "@@exit=$?"; exec sleep 600`, second, stdoutFile))
+	waitFor("AWS access key ID")
+	s.TypeLine(u.AccessKeyID)
+	waitFor("Secret access key for " + u.AccessKeyID)
+	s.TypeLine(u.SecretAccessKey)
+	waitFor("Default region for this profile")
+	s.TypeLine(region)
 	// This one accepts: the keys go to the encrypted file, whose passphrase is asked twice on the terminal.
-	s.waitFor("Keep the access key in the encrypted file keyring")
-	s.typeLine("")
-	s.waitFor("Passphrase of the encrypted keyring file")
-	s.typeLine("tmux passphrase")
-	s.waitFor("The same passphrase again")
-	s.typeLine("tmux passphrase")
-	screen = s.waitFor("Which one should profile " + second + " use?")
+	waitFor("Keep the access key in the encrypted file keyring")
+	s.TypeLine("")
+	waitFor("Passphrase of the encrypted keyring file")
+	s.TypeLine("tmux passphrase")
+	waitFor("The same passphrase again")
+	s.TypeLine("tmux passphrase")
+	screen = waitFor("Which one should profile " + second + " use?")
 	if !strings.Contains(screen, serial) || !strings.Contains(screen, "Create a new virtual MFA device") {
 		t.Errorf("the device choice does not offer %s and a new device:\n%s", serial, screen)
 	}
-	s.typeLine("") // Enter: the first choice, the device found
-	s.waitFor("A new code")
+	s.TypeLine("") // Enter: the first choice, the device found
+	waitFor("A new code")
 	code, err := totp(seed, time.Now().Add(90*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.typeLine(code)
-	screen = s.waitFor("@@exit=")
+	s.TypeLine(code)
+	screen = waitFor("@@exit=")
 	if !strings.Contains(screen, "@@exit=0") || !strings.Contains(screen, "Run next:  assume "+second) {
 		t.Errorf("second set-up:\n%s", screen)
 	}
