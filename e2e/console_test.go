@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assume-cli/assume/internal/testkit"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -137,7 +138,7 @@ func (f *fakeSignin) signins() []signinSession {
 // profile and no network of its own, and saves the DOM it ends on to the returned file.
 func chromiumBrowser(t *testing.T, dir string) (browser, dom string) {
 	t.Helper()
-	chromium := requireTool(t, "chromium")
+	chromium := testkit.RequireTool(t, "chromium")
 	browser = filepath.Join(dir, "browser.sh")
 	dom = filepath.Join(dir, "dom.html")
 	profile := filepath.Join(dir, "chromium-profile")

@@ -3,13 +3,15 @@ package e2e
 import (
 	"strings"
 	"testing"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // TestOneCodeForSeveralRolesAndTools: with one MFA code, two roles, a
 // credential_process profile used by the AWS CLI, and `-- COMMAND` all work;
 // the recorder shows a single GetSessionToken for all of them.
 func TestOneCodeForSeveralRolesAndTools(t *testing.T) {
-	requireTool(t, "aws")
+	testkit.RequireTool(t, "aws")
 	u := createMFAUser(t, "day-src")
 	r1 := createRole(t, "day-one", u.ARN)
 	r2 := createRole(t, "day-two", u.ARN)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // The first minutes of a new user, on a real terminal: the try-it script, the subshell.
@@ -59,7 +61,7 @@ func TestSubshellOnATerminal(t *testing.T) {
 	s.writeProfiles(t, &p)
 	for _, shell := range []string{"bash", "zsh", "fish"} {
 		t.Run(shell, func(t *testing.T) {
-			argv := interactiveShell(t, shell, s.home, prompt[shell]+"\n"+rcLine[shell]+"\n")
+			argv := testkit.InteractiveShell(t, shell, s.home, prompt[shell]+"\n"+rcLine[shell]+"\n")
 			tm := startTerminal(t, terminalEnv(s, shell, nil), argv)
 			tm.waitForText("ready>", 1, time.Minute)
 			tm.TypeLine("assume work --")
@@ -86,7 +88,7 @@ func TestSubshellOnATerminal(t *testing.T) {
 func TestTryScriptOnATerminal(t *testing.T) {
 	bin := requireAssume(t)
 	for _, tool := range []string{"moto_server", "aws", "oathtool", "python3"} {
-		requireTool(t, tool)
+		testkit.RequireTool(t, tool)
 	}
 	script, err := filepath.Abs("../scripts/try.sh")
 	if err != nil {
@@ -105,7 +107,7 @@ func TestTryScriptOnATerminal(t *testing.T) {
 					env = append(env, kv)
 				}
 			}
-			argv := interactiveShell(t, shell, home, prompt[shell]+"\n")
+			argv := testkit.InteractiveShell(t, shell, home, prompt[shell]+"\n")
 			tm := startTerminal(t, env, argv)
 			tm.waitForText("ready>", 1, time.Minute)
 			tm.TypeLine("bash " + script + " --shell")

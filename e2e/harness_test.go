@@ -117,11 +117,11 @@ func (u *iamUser) addVirtualMFA(t testing.TB) {
 		t.Fatalf("iam CreateVirtualMFADevice returned no serial or seed: %+v", d.VirtualMFADevice)
 	}
 	now := time.Now()
-	code1, err := totp(u.MFASeed, now.Add(-30*time.Second))
+	code1, err := testkit.TOTP(u.MFASeed, now.Add(-30*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	code2, err := totp(u.MFASeed, now)
+	code2, err := testkit.TOTP(u.MFASeed, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func (u *iamUser) addVirtualMFA(t testing.TB) {
 // code is the device's current TOTP code.
 func (u *iamUser) code(t testing.TB) string {
 	t.Helper()
-	c, err := totp(u.MFASeed, time.Now())
+	c, err := testkit.TOTP(u.MFASeed, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,9 +190,6 @@ func createRole(t testing.TB, prefix, principalARN string) *iamRole {
 func (r *iamRole) assumedRoleARN(sessionName string) string {
 	return fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/%s", r.AccountID, r.Name, sessionName)
 }
-
-// totp is the device's code at a moment (see testkit.TOTP).
-func totp(base32Seed string, at time.Time) (string, error) { return testkit.TOTP(base32Seed, at) }
 
 // ---------------------------------------------------------------------------------------------
 // The moto recorder: what assume really sent
@@ -563,10 +560,6 @@ func (s *sandbox) runCmd(t testing.TB, cmd *exec.Cmd, env map[string]string) res
 	return result{stdout: r.Stdout, stderr: r.Stderr, exitCode: r.ExitCode}
 }
 
-// inOwnSession starts cmd in a new session, with no controlling terminal, so that a prompt on
-// /dev/tty fails instead of waiting (see testkit.Detach).
-func inOwnSession(cmd *exec.Cmd) { testkit.Detach(cmd) }
-
 // assume runs the binary directly.
 func (s *sandbox) assume(t testing.TB, env map[string]string, args ...string) result {
 	t.Helper()
@@ -576,7 +569,7 @@ func (s *sandbox) assume(t testing.TB, env map[string]string, args ...string) re
 // shellCommand is how each shell runs a script without reading any start-up file.
 func shellCommand(t testing.TB, shell string) []string {
 	t.Helper()
-	path := requireTool(t, shell)
+	path := testkit.RequireTool(t, shell)
 	argv := testkit.CleanShell(shell, "-c")
 	argv[0] = path
 	return argv
@@ -609,7 +602,7 @@ const (
 func (s *sandbox) shellWithProbe(t testing.TB, shell, script string, env map[string]string) shellRun {
 	t.Helper()
 	requireAssume(t)
-	requireTool(t, "aws")
+	testkit.RequireTool(t, "aws")
 	probe := strings.Join([]string{
 		script,
 		"echo " + envBegin, "env", "echo " + envEnd,

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // Tests of long-term keys kept in a keyring instead of the credentials file: a real Secret Service (GNOME Keyring on
@@ -17,9 +19,9 @@ import (
 // point a program at it. Both daemons are stopped at the end of the test.
 func secretService(t *testing.T, s *sandbox) map[string]string {
 	t.Helper()
-	dbusDaemon := requireTool(t, "dbus-daemon")
-	keyringDaemon := requireTool(t, "gnome-keyring-daemon")
-	requireTool(t, "secret-tool")
+	dbusDaemon := testkit.RequireTool(t, "dbus-daemon")
+	keyringDaemon := testkit.RequireTool(t, "gnome-keyring-daemon")
+	testkit.RequireTool(t, "secret-tool")
 	busDir, err := os.MkdirTemp("", "assume-bus-")
 	if err != nil {
 		t.Fatal(err)
@@ -157,8 +159,8 @@ func TestSecretServiceSetupAndCachedRun(t *testing.T) {
 }
 
 func TestPassKeyringMoveInAndOut(t *testing.T) {
-	requireTool(t, "pass")
-	gpg := requireTool(t, "gpg")
+	testkit.RequireTool(t, "pass")
+	gpg := testkit.RequireTool(t, "gpg")
 	s := newSandbox(t)
 	gnupg, err := os.MkdirTemp("", "assume-gpg-") // short: gpg-agent's socket path has a length limit
 	if err != nil {

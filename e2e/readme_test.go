@@ -65,7 +65,7 @@ func readQuickStart(t *testing.T) quickStart {
 func TestReadmeQuickStart(t *testing.T) {
 	q := readQuickStart(t)
 	requireEmulator(t)
-	goBin := requireTool(t, "go")
+	goBin := testkit.RequireTool(t, "go")
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +114,7 @@ func TestReadmeQuickStart(t *testing.T) {
 			}
 
 			// 1. Install, in the clone.
-			tm := startTerminal(t, env, interactiveShell(t, shell, home, prompt[shell]+"\n"))
+			tm := startTerminal(t, env, testkit.InteractiveShell(t, shell, home, prompt[shell]+"\n"))
 			tm.waitForText("ready>", 1, time.Minute)
 			tm.TypeLine("cd " + root)
 			tm.TypeLine(q.install)

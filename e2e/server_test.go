@@ -22,7 +22,7 @@ func buildSDKClient(t *testing.T) string {
 // on); a request without the token gets 403; assume exits with the command's code.
 func TestServerRenewsForTheCommand(t *testing.T) {
 	rs := newRoleSetup(t, roleOptions{})
-	requireTool(t, "aws")
+	testkit.RequireTool(t, "aws")
 	client := buildSDKClient(t)
 	code := rs.user.code(t)
 	rec := startRecording(t)
@@ -100,7 +100,7 @@ func TestServerRenewsForTheCommand(t *testing.T) {
 // package credserver).
 func TestServerSessionOver(t *testing.T) {
 	rs := newRoleSetup(t, roleOptions{})
-	requireTool(t, "aws")
+	testkit.RequireTool(t, "aws")
 	code := rs.user.code(t)
 	// Open the session; the command then ends it by clearing the cache, so renewals need a code.
 	if r := rs.sb.assume(t, nil, "e2e-role", "-m", code, "--format", "json"); r.exitCode != 0 {

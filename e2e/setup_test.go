@@ -57,8 +57,8 @@ func (r *recorder) iamCalls(t *testing.T) []iamCall {
 func consecutiveCodes(t *testing.T, seed, code1, code2 string, from, to time.Time) bool {
 	t.Helper()
 	for at := from.Add(-30 * time.Second); !at.After(to); at = at.Add(30 * time.Second) {
-		c1, err1 := totp(seed, at)
-		c2, err2 := totp(seed, at.Add(30*time.Second))
+		c1, err1 := testkit.TOTP(seed, at)
+		c2, err2 := testkit.TOTP(seed, at.Add(30*time.Second))
 		if err1 != nil || err2 != nil {
 			t.Fatalf("totp: %v %v", err1, err2)
 		}
@@ -73,7 +73,7 @@ func consecutiveCodes(t *testing.T, seed, code1, code2 string, from, to time.Tim
 func codeOf(t *testing.T, seed, code string, from, to time.Time) bool {
 	t.Helper()
 	for at := from.Add(-30 * time.Second); !at.After(to.Add(30 * time.Second)); at = at.Add(30 * time.Second) {
-		if c, _ := totp(seed, at); c == code {
+		if c, _ := testkit.TOTP(seed, at); c == code {
 			return true
 		}
 	}
@@ -126,7 +126,7 @@ var mfaSerialLine = regexp.MustCompile(`(?m)^mfa_serial = (\S+)$`)
 // profile, and proves it with GetSessionToken. Then `assume PROFILE -m CODE` works in bash, and a second
 // --setup finds the device instead of making another.
 func TestSetupWithoutTerminal(t *testing.T) {
-	requireTool(t, "oathtool")
+	testkit.RequireTool(t, "oathtool")
 	u := createUser(t, "setup")
 	sb := newSandbox(t)
 	// The user's existing files keep every byte that --setup does not own.
@@ -306,7 +306,7 @@ var groupedSeed = regexp.MustCompile(`(?m)^\s+((?:[A-Z2-7]{4} )+[A-Z2-7]{1,4})\s
 // TestSetupInteractiveInTmux drives the guided set-up in a real terminal: the prompts appear, the answers are
 // typed, the secret key is not echoed, the device's secret is shown on the terminal, and the files are written.
 func TestSetupInteractiveInTmux(t *testing.T) {
-	requireTool(t, "tmux")
+	testkit.RequireTool(t, "tmux")
 	u := createUser(t, "setup-tty")
 	sb := newSandbox(t)
 	profile := "e2e-tty"
@@ -346,7 +346,7 @@ func TestSetupInteractiveInTmux(t *testing.T) {
 	now := time.Now()
 	codes := make([]string, 3)
 	for i := range codes {
-		c, err := totp(seed, now.Add(time.Duration(i)*30*time.Second))
+		c, err := testkit.TOTP(seed, now.Add(time.Duration(i)*30*time.Second))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -407,7 +407,7 @@ func TestSetupInteractiveInTmux(t *testing.T) {
 	}
 	s.TypeLine("") // Enter: the first choice, the device found
 	waitFor("A new code")
-	code, err := totp(seed, time.Now().Add(90*time.Second))
+	code, err := testkit.TOTP(seed, time.Now().Add(90*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

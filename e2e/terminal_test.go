@@ -54,11 +54,3 @@ func (tm *terminal) waitForText(want string, count int, within time.Duration) st
 		return strings.Count(h, want) >= count
 	})
 }
-
-// interactiveShell is argv for an interactive shell that reads only the start-up file it is
-// given (rc, written into home where the shell looks for it; zsh finds it through ZDOTDIR,
-// set by terminalEnv).
-func interactiveShell(t *testing.T, shell, home, rc string) []string {
-	t.Helper()
-	return testkit.InteractiveShell(t, shell, home, rc)
-}

@@ -134,7 +134,7 @@ func (sc shellCase) script(lines ...string) string {
 	return strings.Join(append(all, lines...), "\n") + "\n"
 }
 
-func (sc shellCase) run(t *testing.T, lines ...string) shelltest.Result {
+func (sc shellCase) run(t *testing.T, lines ...string) testkit.Result {
 	t.Helper()
 	return sc.env.Run(t, sc.d.argv(sc.script(lines...))...)
 }
