@@ -532,24 +532,15 @@ func (s *sandbox) writeProfiles(t testing.TB, p *profileSet) {
 // ---------------------------------------------------------------------------------------------
 // Running assume and shells
 
-type result struct {
-	stdout, stderr string
-	exitCode       int
-}
-
-func (r result) String() string {
-	return fmt.Sprintf("exit %d\n--- stdout ---\n%s\n--- stderr ---\n%s", r.exitCode, r.stdout, r.stderr)
-}
-
 // run starts a program in the sandbox with no stdin and no controlling terminal (a new session),
 // as in CI: a prompt on /dev/tty must fail instead of waiting.
-func (s *sandbox) run(t testing.TB, env map[string]string, name string, args ...string) result {
+func (s *sandbox) run(t testing.TB, env map[string]string, name string, args ...string) testkit.Result {
 	t.Helper()
 	return s.runCmd(t, exec.CommandContext(ctxFor(t, 2*time.Minute), name, args...), env)
 }
 
 // runCmd runs cmd in the sandbox, detached from any terminal (testkit.Run).
-func (s *sandbox) runCmd(t testing.TB, cmd *exec.Cmd, env map[string]string) result {
+func (s *sandbox) runCmd(t testing.TB, cmd *exec.Cmd, env map[string]string) testkit.Result {
 	t.Helper()
 	cmd.Dir = s.dir
 	cmd.Env = s.environ(env)
@@ -557,11 +548,11 @@ func (s *sandbox) runCmd(t testing.TB, cmd *exec.Cmd, env map[string]string) res
 	if err != nil {
 		t.Fatalf("run %s: %v", cmd.Path, err)
 	}
-	return result{stdout: r.Stdout, stderr: r.Stderr, exitCode: r.ExitCode}
+	return r
 }
 
 // assume runs the binary directly.
-func (s *sandbox) assume(t testing.TB, env map[string]string, args ...string) result {
+func (s *sandbox) assume(t testing.TB, env map[string]string, args ...string) testkit.Result {
 	t.Helper()
 	return s.run(t, env, requireAssume(t), args...)
 }
@@ -577,7 +568,7 @@ func shellCommand(t testing.TB, shell string) []string {
 
 // shellRun is the outcome of a script run by shellWithProbe.
 type shellRun struct {
-	result
+	testkit.Result
 	env      map[string]string // the exported environment at the end of the script
 	identity *callerIdentity   // aws sts get-caller-identity, run at the end of the script
 	idErr    string
@@ -614,8 +605,8 @@ func (s *sandbox) shellWithProbe(t testing.TB, shell, script string, env map[str
 		merged[k] = v
 	}
 	r := s.run(t, merged, argv[0], append(argv[1:], probe)...)
-	run := shellRun{result: r, env: map[string]string{}}
-	envText, ok := between(r.stdout, envBegin, envEnd)
+	run := shellRun{Result: r, env: map[string]string{}}
+	envText, ok := between(r.Stdout, envBegin, envEnd)
 	if !ok {
 		t.Fatalf("%s script did not reach the probe:\n%s", shell, r)
 	}
@@ -624,9 +615,9 @@ func (s *sandbox) shellWithProbe(t testing.TB, shell, script string, env map[str
 			run.env[k] = v
 		}
 	}
-	idText, _ := between(r.stdout, idBegin, idEnd)
+	idText, _ := between(r.Stdout, idBegin, idEnd)
 	if strings.TrimSpace(idText) == "" {
-		run.idErr = "aws sts get-caller-identity printed nothing; stderr:\n" + r.stderr
+		run.idErr = "aws sts get-caller-identity printed nothing; stderr:\n" + r.Stderr
 	} else {
 		var id callerIdentity
 		if err := json.Unmarshal([]byte(idText), &id); err != nil {
@@ -688,20 +679,20 @@ func checkExported(t testing.TB, env map[string]string, profile string) {
 
 // checkOneLineError checks the error contract: exit code, empty stdout, one line on stderr that
 // holds none of the secrets.
-func checkOneLineError(t testing.TB, r result, wantExit int, secrets ...string) {
+func checkOneLineError(t testing.TB, r testkit.Result, wantExit int, secrets ...string) {
 	t.Helper()
-	if r.exitCode != wantExit {
-		t.Errorf("exit code %d, want %d\n%s", r.exitCode, wantExit, r)
+	if r.ExitCode != wantExit {
+		t.Errorf("exit code %d, want %d\n%s", r.ExitCode, wantExit, r)
 	}
-	if r.stdout != "" {
-		t.Errorf("stdout must be empty on error, got %q", r.stdout)
+	if r.Stdout != "" {
+		t.Errorf("stdout must be empty on error, got %q", r.Stdout)
 	}
-	if n := len(lines(r.stderr)); n != 1 {
-		t.Errorf("stderr has %d lines, want one:\n%s", n, r.stderr)
+	if n := len(lines(r.Stderr)); n != 1 {
+		t.Errorf("stderr has %d lines, want one:\n%s", n, r.Stderr)
 	}
 	for _, s := range secrets {
-		if s != "" && strings.Contains(r.stderr, s) {
-			t.Errorf("stderr reveals a secret (%.4s…):\n%s", s, r.stderr)
+		if s != "" && strings.Contains(r.Stderr, s) {
+			t.Errorf("stderr reveals a secret (%.4s…):\n%s", s, r.Stderr)
 		}
 	}
 }

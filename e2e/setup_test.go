@@ -20,7 +20,7 @@ import (
 // terminal (every answer a flag) and at a real terminal (tmux).
 
 // runWithStdin runs assume in the sandbox like sandbox.run, with stdin fed from a string.
-func (s *sandbox) runWithStdin(t *testing.T, env map[string]string, stdin string, args ...string) result {
+func (s *sandbox) runWithStdin(t *testing.T, env map[string]string, stdin string, args ...string) testkit.Result {
 	t.Helper()
 	cmd := exec.CommandContext(ctxFor(t, 3*time.Minute), requireAssume(t), args...)
 	cmd.Stdin = strings.NewReader(stdin)
@@ -144,14 +144,14 @@ func TestSetupWithoutTerminal(t *testing.T) {
 	end := time.Now()
 	// Read what reached AWS before this test's own IAM calls add to the recording.
 	iamCalls, stsCalls := rec.iamCalls(t), rec.stsCalls(t)
-	if r.exitCode != 0 {
+	if r.ExitCode != 0 {
 		t.Fatalf("assume --setup failed:\n%s", r)
 	}
-	if r.stdout != "" {
-		t.Errorf("--setup printed on stdout: %q", r.stdout)
+	if r.Stdout != "" {
+		t.Errorf("--setup printed on stdout: %q", r.Stdout)
 	}
-	if want := "Run next:  assume " + profile + "\n"; !strings.HasSuffix(r.stderr, want) {
-		t.Errorf("stderr does not end with %q:\n%s", want, r.stderr)
+	if want := "Run next:  assume " + profile + "\n"; !strings.HasSuffix(r.Stderr, want) {
+		t.Errorf("stderr does not end with %q:\n%s", want, r.Stderr)
 	}
 
 	cfg, creds := readText(t, sb.configFile), readText(t, sb.credsFile)
@@ -177,8 +177,8 @@ func TestSetupWithoutTerminal(t *testing.T) {
 		t.Errorf("the seed file holds %q, IAM has %q", got, seed)
 	}
 	for _, secret := range []string{u.SecretAccessKey, seed} {
-		if strings.Contains(r.stderr, secret) {
-			t.Errorf("stderr shows a secret (%.4s…):\n%s", secret, r.stderr)
+		if strings.Contains(r.Stderr, secret) {
+			t.Errorf("stderr shows a secret (%.4s…):\n%s", secret, r.Stderr)
 		}
 	}
 
@@ -220,16 +220,16 @@ func TestSetupWithoutTerminal(t *testing.T) {
 	run := sb.shellWithProbe(t, "bash", evalLine("bash", profile+" -m "+u.code(t)), nil)
 	checkExported(t, run.env, profile)
 	if run.identity == nil {
-		t.Fatalf("get-caller-identity failed: %s\n%s", run.idErr, run.result)
+		t.Fatalf("get-caller-identity failed: %s\n%s", run.idErr, run.Result)
 	}
 
 	// A second --setup finds the device: nothing created, nothing rewritten.
 	r2 := sb.assume(t, nil, "--setup", profile, "-m", u.code(t))
-	if r2.exitCode != 0 || r2.stdout != "" {
+	if r2.ExitCode != 0 || r2.Stdout != "" {
 		t.Fatalf("second --setup:\n%s", r2)
 	}
-	if !strings.Contains(r2.stderr, "already uses your MFA device "+serial) {
-		t.Errorf("second --setup did not find the device:\n%s", r2.stderr)
+	if !strings.Contains(r2.Stderr, "already uses your MFA device "+serial) {
+		t.Errorf("second --setup did not find the device:\n%s", r2.Stderr)
 	}
 	if readText(t, sb.configFile) != cfg || readText(t, sb.credsFile) != creds {
 		t.Errorf("second --setup changed the files")
@@ -247,16 +247,16 @@ func TestSetupFindsAdministratorsDevice(t *testing.T) {
 	sb := newSandbox(t)
 	r := sb.assume(t, map[string]string{"ASSUME_SECRET_ACCESS_KEY": u.SecretAccessKey},
 		"--setup", "e2e-found", "--access-key-id", u.AccessKeyID, "-r", region, "-m", u.code(t))
-	if r.exitCode != 0 || r.stdout != "" {
+	if r.ExitCode != 0 || r.Stdout != "" {
 		t.Fatalf("assume --setup:\n%s", r)
 	}
-	if !strings.Contains(r.stderr, "found the MFA device "+u.MFASerial) {
-		t.Errorf("stderr:\n%s", r.stderr)
+	if !strings.Contains(r.Stderr, "found the MFA device "+u.MFASerial) {
+		t.Errorf("stderr:\n%s", r.Stderr)
 	}
 	if m := mfaSerialLine.FindStringSubmatch(readText(t, sb.configFile)); m == nil || m[1] != u.MFASerial {
 		t.Errorf("config file:\n%s", readText(t, sb.configFile))
 	}
-	if strings.Contains(r.stderr, u.SecretAccessKey) {
+	if strings.Contains(r.Stderr, u.SecretAccessKey) {
 		t.Errorf("stderr shows the secret")
 	}
 }
@@ -268,9 +268,9 @@ func TestSetupRefusesWithoutACodeSource(t *testing.T) {
 	sb := newSandbox(t)
 	r := sb.assume(t, map[string]string{"ASSUME_SECRET_ACCESS_KEY": u.SecretAccessKey},
 		"--setup", "e2e-nocodes", "--access-key-id", u.AccessKeyID, "--seed-file", "seed")
-	checkOneLineError(t, result{stdout: r.stdout, stderr: lastLine(r.stderr), exitCode: r.exitCode}, 2, u.SecretAccessKey)
-	if !strings.Contains(r.stderr, "--mfa-process") {
-		t.Errorf("stderr:\n%s", r.stderr)
+	checkOneLineError(t, testkit.Result{Stdout: r.Stdout, Stderr: lastLine(r.Stderr), ExitCode: r.ExitCode}, 2, u.SecretAccessKey)
+	if !strings.Contains(r.Stderr, "--mfa-process") {
+		t.Errorf("stderr:\n%s", r.Stderr)
 	}
 	out, err := iamClient(t).ListVirtualMFADevices(ctxFor(t, 30*time.Second), &iam.ListVirtualMFADevicesInput{})
 	if err != nil {
