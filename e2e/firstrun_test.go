@@ -10,15 +10,18 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/testkit"
+	"github.com/assume-cli/assume/shell"
 )
 
 // The first minutes of a new user, on a real terminal: the try-it script, the subshell.
 
 // rcLine is the line each shell's start-up file gets to load assume (README's install table).
-var rcLine = map[string]string{
-	"bash": `eval "$(assume --init bash)"`,
-	"zsh":  `eval "$(assume --init zsh)"`,
-	"fish": "assume --init fish | source",
+func rcLine(name string) string {
+	s, ok := shell.Lookup(name)
+	if !ok || s.RCLine == "" {
+		panic("no start-up line for " + name)
+	}
+	return s.RCLine
 }
 
 // prompt is a start-up line that sets a prompt the tests wait for.
@@ -27,6 +30,9 @@ var prompt = map[string]string{
 	"zsh":  "PROMPT='ready> '",
 	"fish": "function fish_prompt; echo -n 'ready> '; end",
 }
+
+// readyWithAssume is a start-up file that sets the prompt the tests wait for and loads assume.
+func readyWithAssume(shell string) string { return prompt[shell] + "\n" + rcLine(shell) + "\n" }
 
 // statusOf is how each shell spells the last command's status.
 var statusOf = map[string]string{"bash": "$?", "zsh": "$?", "fish": "$status"}
@@ -61,7 +67,7 @@ func TestSubshellOnATerminal(t *testing.T) {
 	s.writeProfiles(t, &p)
 	for _, shell := range []string{"bash", "zsh", "fish"} {
 		t.Run(shell, func(t *testing.T) {
-			argv := testkit.InteractiveShell(t, shell, s.home, prompt[shell]+"\n"+rcLine[shell]+"\n")
+			argv := testkit.InteractiveShell(t, shell, s.home, readyWithAssume(shell))
 			tm := startTerminal(t, terminalEnv(s, shell, nil), argv)
 			tm.waitForText("ready>", 1, time.Minute)
 			tm.TypeLine("assume work --")
@@ -139,7 +145,7 @@ func TestTryScriptOnATerminal(t *testing.T) {
 			format := map[string]string{"bash": "export AWS_ACCESS_KEY_ID=", "zsh": "export AWS_ACCESS_KEY_ID=", "fish": "set -gx AWS_ACCESS_KEY_ID "}[shell]
 			for _, want := range []string{
 				"$ assume demo-user -m ", "--format " + shell, format,
-				"  " + rcLine[shell],
+				"  " + rcLine(shell),
 				"$ assume demo-role", "$ assume --list-profiles", "$ assume -l",
 				"$ assume demo-role -- aws sts get-caller-identity",
 			} {

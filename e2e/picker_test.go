@@ -26,13 +26,6 @@ var pickerProfiles = []struct{ name, key, region string }{
 // measures time).
 const pickerWait = 20 * time.Second
 
-// pickerRC makes each shell's prompt "ready> " and loads assume's integration.
-var pickerRC = map[string]string{
-	"bash": "PS1='ready> '\neval \"$(assume --init bash)\"\n",
-	"zsh":  "PROMPT='ready> '\neval \"$(assume --init zsh)\"\n",
-	"fish": "function fish_prompt; echo -n 'ready> '; end; assume --init fish | source\n",
-}
-
 // startPicker starts shell in tmux with assume's integration sourced, the binary first on PATH
 // and a private AWS configuration, and waits for its prompt.
 func startPicker(t *testing.T, shell string) *terminal {
@@ -65,11 +58,7 @@ func startPicker(t *testing.T, shell string) *terminal {
 		"LANG=C.UTF-8",
 		"TERM=screen", // what tmux emulates by default
 	}
-	rc, ok := pickerRC[shell]
-	if !ok {
-		t.Fatalf("no start-up recipe for %s", shell)
-	}
-	argv := testkit.InteractiveShell(t, shell, home, rc)
+	argv := testkit.InteractiveShell(t, shell, home, readyWithAssume(shell))
 	p := newTerminal(t, testkit.TmuxOptions{Dir: dir, Name: "picker", Width: 120, Height: 30, Env: env, Argv: argv})
 	// capture-pane drops trailing blanks: the prompt shows as "ready>".
 	p.waitForScreen("the shell's prompt", pickerWait, func(s string) bool { return strings.Contains(s, "ready>") })
