@@ -108,11 +108,7 @@ func TestTryScriptOnATerminal(t *testing.T) {
 				"LANG=C.UTF-8", "TERM=screen", "ASSUME_BIN=" + bin, "SHELL=" + shellPath(shell),
 				"ZDOTDIR=" + home,
 			}
-			for _, kv := range os.Environ() {
-				if strings.HasPrefix(kv, "PYENV") {
-					env = append(env, kv)
-				}
-			}
+			env = append(env, pyenvVars()...)
 			argv := testkit.InteractiveShell(t, shell, home, prompt[shell]+"\n")
 			tm := startTerminal(t, env, argv)
 			tm.waitForText("ready>", 1, time.Minute)

@@ -460,15 +460,24 @@ func newSandbox(t testing.TB) *sandbox {
 		"AWS_ENDPOINT_URL":            e.url,
 		"AWS_EC2_METADATA_DISABLED":   "true",
 	}
-	// pyenv's shims (aws, moto_server on this machine kind) need their own variables.
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "PYENV") {
-			k, v, _ := strings.Cut(kv, "=")
-			s.env[k] = v
-		}
+	for _, kv := range pyenvVars() {
+		k, v, _ := strings.Cut(kv, "=")
+		s.env[k] = v
 	}
 	s.writeFiles(t, "", "")
 	return s
+}
+
+// pyenvVars are this process's PYENV* variables: pyenv's shims (aws, moto_server on this
+// machine kind) need them.
+func pyenvVars() []string {
+	var vars []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "PYENV") {
+			vars = append(vars, kv)
+		}
+	}
+	return vars
 }
 
 // writeFiles writes the sandbox's AWS config and credentials files.

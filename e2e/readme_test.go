@@ -107,11 +107,7 @@ func TestReadmeQuickStart(t *testing.T) {
 				"GOCACHE=" + goEnv["GOCACHE"], "GOMODCACHE=" + goEnv["GOMODCACHE"], "GOPROXY=off", "GOTOOLCHAIN=local", "GOFLAGS=",
 				"AWS_ENDPOINT_URL=" + s.env["AWS_ENDPOINT_URL"], "AWS_EC2_METADATA_DISABLED=true",
 			}
-			for _, kv := range os.Environ() {
-				if strings.HasPrefix(kv, "PYENV") {
-					env = append(env, kv)
-				}
-			}
+			env = append(env, pyenvVars()...)
 
 			// 1. Install, in the clone.
 			tm := startTerminal(t, env, testkit.InteractiveShell(t, shell, home, prompt[shell]+"\n"))

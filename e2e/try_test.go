@@ -40,11 +40,7 @@ func TestTryScript(t *testing.T) {
 		"AWS_ACCESS_KEY_ID=AKIASTALEGARBAGE0000",
 		"AWS_SECRET_ACCESS_KEY=stale",
 	}
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "PYENV") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
+	cmd.Env = append(cmd.Env, pyenvVars()...)
 	testkit.Detach(cmd)
 	var out bytes.Buffer
 	cmd.Stdout = &out
