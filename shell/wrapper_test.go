@@ -112,7 +112,7 @@ func forEachShell(t *testing.T, f func(t *testing.T, sc shellCase)) {
 						t.Fatalf("assume --init %s: exit %d: %s", d.name, init.ExitCode, init.Stderr)
 					}
 					path := env.WriteFile(t, "init."+d.name, init.Stdout)
-					env.Vars = append(env.Vars, "ASSUME_INIT="+path)
+					env.Setenv("ASSUME_INIT", path)
 				}
 				f(t, shellCase{d: d, mode: mode, env: env})
 			})

@@ -106,6 +106,27 @@ func NewEnv(t testing.TB, bin *Binary, profiles []Profile) *Env {
 	return &Env{Dir: dir, Bin: bin, Profiles: profiles, Vars: vars}
 }
 
+// Getenv is the value of a variable of the sandbox's environment ("" when unset).
+func (e *Env) Getenv(name string) string {
+	for _, v := range e.Vars {
+		if k, value, _ := strings.Cut(v, "="); k == name {
+			return value
+		}
+	}
+	return ""
+}
+
+// Setenv sets a variable of the sandbox's environment: in place if it is set, else at the end.
+func (e *Env) Setenv(name, value string) {
+	for i, v := range e.Vars {
+		if k, _, _ := strings.Cut(v, "="); k == name {
+			e.Vars[i] = name + "=" + value
+			return
+		}
+	}
+	e.Vars = append(e.Vars, name+"="+value)
+}
+
 // Run runs argv in the sandbox, in a new session without a controlling terminal (so that
 // nothing can wait on /dev/tty for an answer), with stdin from /dev/null.
 func (e *Env) Run(t testing.TB, argv ...string) testkit.Result {
