@@ -91,18 +91,18 @@ func TestMFAUserSessionInRealShells(t *testing.T) {
 				t.Errorf("exported the long-term key instead of a session")
 			}
 			if run.identity == nil {
-				t.Fatalf("get-caller-identity failed in %s: %s\n%s", shell, run.idErr, run.result)
+				t.Fatalf("get-caller-identity failed in %s: %s\n%s", shell, run.idErr, run.Result)
 			}
 			if run.identity.Arn == u.ARN {
 				t.Errorf("get-caller-identity = %s: the long-term key signed, not the session", run.identity.Arn)
 			}
 			creds := credentialCalls(calls)
 			if len(creds) != 1 {
-				t.Fatalf("recorded %d credential calls, want one GetSessionToken: %v\n%s", len(creds), creds, run.result)
+				t.Fatalf("recorded %d credential calls, want one GetSessionToken: %v\n%s", len(creds), creds, run.Result)
 			}
 			checkGetSessionToken(t, creds[0], u, code)
 			checkCallerIdentityCall(t, calls, run.env)
-			checkNoSecrets(t, run.stderr, u.SecretAccessKey, run.env["AWS_SECRET_ACCESS_KEY"], run.env["AWS_SESSION_TOKEN"])
+			checkNoSecrets(t, run.Stderr, u.SecretAccessKey, run.env["AWS_SECRET_ACCESS_KEY"], run.env["AWS_SESSION_TOKEN"])
 		})
 	}
 }
@@ -150,12 +150,12 @@ func checkRoleSession(t *testing.T, rs *roleSetup, run shellRun, sessionName str
 	t.Helper()
 	checkExported(t, run.env, "e2e-role")
 	if run.identity == nil {
-		t.Fatalf("get-caller-identity failed: %s\n%s", run.idErr, run.result)
+		t.Fatalf("get-caller-identity failed: %s\n%s", run.idErr, run.Result)
 	}
 	if want := rs.role.assumedRoleARN(sessionName); run.identity.Arn != want {
 		t.Errorf("get-caller-identity = %s, want %s", run.identity.Arn, want)
 	}
-	checkNoSecrets(t, run.stderr, rs.user.SecretAccessKey, run.env["AWS_SECRET_ACCESS_KEY"], run.env["AWS_SESSION_TOKEN"])
+	checkNoSecrets(t, run.Stderr, rs.user.SecretAccessKey, run.env["AWS_SECRET_ACCESS_KEY"], run.env["AWS_SESSION_TOKEN"])
 }
 
 // checkSessionThenRole checks the default path for a role with MFA: GetSessionToken with the code
@@ -277,7 +277,7 @@ func TestCachedSessionsNeedNoNewCode(t *testing.T) {
 	rec := startRecording(t)
 
 	first := rs.sb.assume(t, nil, "e2e-src", "-m", code, "--format", "bash")
-	if first.exitCode != 0 {
+	if first.ExitCode != 0 {
 		t.Fatalf("assume e2e-src -m CODE failed:\n%s", first)
 	}
 	calls := credentialCalls(rec.stsCalls(t))
@@ -287,7 +287,7 @@ func TestCachedSessionsNeedNoNewCode(t *testing.T) {
 	checkGetSessionToken(t, calls[0], rs.user, code)
 
 	again := rs.sb.assume(t, nil, "e2e-src", "--format", "bash")
-	if again.exitCode != 0 {
+	if again.ExitCode != 0 {
 		t.Fatalf("assume e2e-src without a code, with a cached session, failed:\n%s", again)
 	}
 	if calls := credentialCalls(rec.stsCalls(t)); len(calls) != 1 {
@@ -295,7 +295,7 @@ func TestCachedSessionsNeedNoNewCode(t *testing.T) {
 	}
 
 	role := rs.sb.assume(t, nil, "e2e-role", "--format", "bash")
-	if role.exitCode != 0 {
+	if role.ExitCode != 0 {
 		t.Fatalf("assume e2e-role without a code, with the source's session cached, failed:\n%s", role)
 	}
 	calls = credentialCalls(rec.stsCalls(t))
@@ -304,14 +304,14 @@ func TestCachedSessionsNeedNoNewCode(t *testing.T) {
 	}
 
 	roleAgain := rs.sb.assume(t, nil, "e2e-role", "--format", "bash")
-	if roleAgain.exitCode != 0 {
+	if roleAgain.ExitCode != 0 {
 		t.Fatalf("assume e2e-role a second time failed:\n%s", roleAgain)
 	}
 	if calls := credentialCalls(rec.stsCalls(t)); len(calls) != 2 {
 		t.Errorf("the cached role credentials were not used: %v", calls)
 	}
-	if roleAgain.stdout != role.stdout {
-		t.Errorf("cached role credentials differ from the first ones:\nfirst:\n%s\nsecond:\n%s", role.stdout, roleAgain.stdout)
+	if roleAgain.Stdout != role.Stdout {
+		t.Errorf("cached role credentials differ from the first ones:\nfirst:\n%s\nsecond:\n%s", role.Stdout, roleAgain.Stdout)
 	}
 
 	// The cached role is the small front's own answer: a copy of assume without assume-full
@@ -325,7 +325,7 @@ func TestCachedSessionsNeedNoNewCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	front := rs.sb.run(t, nil, alone, "e2e-role", "--format", "bash")
-	if front.exitCode != 0 || front.stdout != roleAgain.stdout || front.stderr != roleAgain.stderr {
+	if front.ExitCode != 0 || front.Stdout != roleAgain.Stdout || front.Stderr != roleAgain.Stderr {
 		t.Errorf("assume alone, on the cached role:\n%s\nwith assume-full beside it:\n%s", front, roleAgain)
 	}
 }
@@ -352,7 +352,7 @@ func TestShellWrapper(t *testing.T) {
 			checkRoleSession(t, rs, run, "wrapped")
 			checkSessionThenRole(t, rs, calls, code)
 			checkCallerIdentityCall(t, calls, run.env)
-			if before, _, _ := strings.Cut(run.stdout, envBegin); strings.TrimSpace(before) != "" {
+			if before, _, _ := strings.Cut(run.Stdout, envBegin); strings.TrimSpace(before) != "" {
 				t.Errorf("the wrapper printed to stdout:\n%s", before)
 			}
 		})
@@ -386,7 +386,7 @@ func TestStaleEnvironment(t *testing.T) {
 
 		creds := credentialCalls(calls)
 		if len(creds) != 1 {
-			t.Fatalf("recorded %v, want one GetSessionToken\n%s", creds, run.result)
+			t.Fatalf("recorded %v, want one GetSessionToken\n%s", creds, run.Result)
 		}
 		checkGetSessionToken(t, creds[0], u, code)
 		checkExported(t, run.env, "e2e-user")
@@ -415,8 +415,8 @@ func TestStaleEnvironment(t *testing.T) {
 			evalLine("bash", "e2e-user2 -m "+code2)
 		run := rs.sb.shellWithProbe(t, "bash", script, nil)
 		calls := rec.stsCalls(t)
-		if run.exitCode == 3 {
-			t.Fatalf("first assume failed:\n%s", run.result)
+		if run.ExitCode == 3 {
+			t.Fatalf("first assume failed:\n%s", run.Result)
 		}
 
 		var found bool
@@ -466,8 +466,8 @@ func TestErrors(t *testing.T) {
 			rec := startRecording(t)
 			r := sb.assume(t, c.env, c.args...)
 			checkOneLineError(t, r, c.wantExit, u.SecretAccessKey)
-			if c.mention != "" && !strings.Contains(r.stderr, c.mention) {
-				t.Errorf("stderr does not mention %q:\n%s", c.mention, r.stderr)
+			if c.mention != "" && !strings.Contains(r.Stderr, c.mention) {
+				t.Errorf("stderr does not mention %q:\n%s", c.mention, r.Stderr)
 			}
 			if calls := credentialCalls(rec.stsCalls(t)); len(calls) != 0 {
 				t.Errorf("a failing command called STS: %v", calls)

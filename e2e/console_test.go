@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assume-cli/assume/internal/testkit"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -137,7 +138,7 @@ func (f *fakeSignin) signins() []signinSession {
 // profile and no network of its own, and saves the DOM it ends on to the returned file.
 func chromiumBrowser(t *testing.T, dir string) (browser, dom string) {
 	t.Helper()
-	chromium := requireTool(t, "chromium")
+	chromium := testkit.RequireTool(t, "chromium")
 	browser = filepath.Join(dir, "browser.sh")
 	dom = filepath.Join(dir, "dom.html")
 	profile := filepath.Join(dir, "chromium-profile")
@@ -189,11 +190,11 @@ func TestConsoleInARealBrowser(t *testing.T) {
 	env := map[string]string{"BROWSER": browser, "ASSUME_SIGNIN_URL": f.endpoint()}
 
 	r := rs.sb.assume(t, env, "e2e-role", "--console", "-m", rs.user.code(t), "-s", "cloudformation")
-	if r.exitCode != 0 {
+	if r.ExitCode != 0 {
 		t.Fatalf("assume --console:\n%s", r)
 	}
-	if r.stdout != "" {
-		t.Errorf("--console printed on stdout, which the wrapper evaluates: %q", r.stdout)
+	if r.Stdout != "" {
+		t.Errorf("--console printed on stdout, which the wrapper evaluates: %q", r.Stdout)
 	}
 	page := readDOM(t, dom)
 	for _, want := range []string{
@@ -213,11 +214,11 @@ func TestConsoleInARealBrowser(t *testing.T) {
 	if d, err := strconv.Atoi(signins[0].SessionDuration); err != nil || d < 900 || d > 3600 {
 		t.Errorf("SessionDuration = %q, want 900 to 3600", signins[0].SessionDuration)
 	}
-	t.Logf("the console page:\n%s\nthe notice: %s", page, r.stderr)
-	if len(lines(r.stderr)) != 1 || !strings.Contains(r.stderr, "console session lasts until") {
-		t.Errorf("stderr is not the one notice:\n%s", r.stderr)
+	t.Logf("the console page:\n%s\nthe notice: %s", page, r.Stderr)
+	if len(lines(r.Stderr)) != 1 || !strings.Contains(r.Stderr, "console session lasts until") {
+		t.Errorf("stderr is not the one notice:\n%s", r.Stderr)
 	}
-	checkNoSecrets(t, r.stderr, rs.user.SecretAccessKey, signins[0].Key, signins[0].Token, "fake-signin-token", f.srv.URL)
+	checkNoSecrets(t, r.Stderr, rs.user.SecretAccessKey, signins[0].Key, signins[0].Token, "fake-signin-token", f.srv.URL)
 
 	// The role is cached now: signing in again makes no STS call and needs no code.
 	if err := os.Remove(dom); err != nil {
@@ -225,7 +226,7 @@ func TestConsoleInARealBrowser(t *testing.T) {
 	}
 	rec := startRecording(t)
 	r = rs.sb.assume(t, env, "e2e-role", "-c")
-	if r.exitCode != 0 {
+	if r.ExitCode != 0 {
 		t.Fatalf("second assume --console:\n%s", r)
 	}
 	if calls := credentialCalls(rec.stsCalls(t)); len(calls) != 0 {
@@ -255,7 +256,7 @@ func TestConsoleMFAUserOpensTheAccountSigninPage(t *testing.T) {
 
 	rec := startRecording(t)
 	r := sb.assume(t, map[string]string{"BROWSER": browser, "ASSUME_SIGNIN_URL": f.endpoint()}, "e2e-mfa", "--console")
-	if r.exitCode != 0 || r.stdout != "" {
+	if r.ExitCode != 0 || r.Stdout != "" {
 		t.Fatalf("assume --console for an MFA user:\n%s", r)
 	}
 	account := strings.Split(u.MFASerial, ":")[4]
@@ -272,8 +273,8 @@ func TestConsoleMFAUserOpensTheAccountSigninPage(t *testing.T) {
 	if n := len(f.signins()); n != 0 {
 		t.Errorf("%d sign-in tokens asked for, want none", n)
 	}
-	if len(lines(r.stderr)) != 1 || !strings.Contains(r.stderr, "sign-in page") {
-		t.Errorf("stderr is not one sentence saying why:\n%s", r.stderr)
+	if len(lines(r.Stderr)) != 1 || !strings.Contains(r.Stderr, "sign-in page") {
+		t.Errorf("stderr is not one sentence saying why:\n%s", r.Stderr)
 	}
 }
 
@@ -290,7 +291,7 @@ func TestConsoleStaticKeysUseGetFederationToken(t *testing.T) {
 
 	rec := startRecording(t)
 	r := sb.assume(t, map[string]string{"ASSUME_SIGNIN_URL": f.endpoint()}, "e2e-static", "--console-url", "-s", "s3")
-	if r.exitCode != 0 {
+	if r.ExitCode != 0 {
 		t.Fatalf("assume --console-url:\n%s", r)
 	}
 	calls := rec.stsCalls(t)
@@ -317,9 +318,9 @@ func TestConsoleStaticKeysUseGetFederationToken(t *testing.T) {
 	if signins[0].ID == u.AccessKeyID {
 		t.Error("the long-term key went to the federation endpoint")
 	}
-	out := lines(r.stdout)
+	out := lines(r.Stdout)
 	if len(out) != 1 || !strings.HasPrefix(out[0], f.endpoint()+"?") {
-		t.Fatalf("stdout is not the one login URL: %q", r.stdout)
+		t.Fatalf("stdout is not the one login URL: %q", r.Stdout)
 	}
 	login, err := url.Parse(out[0])
 	if err != nil {
@@ -328,5 +329,5 @@ func TestConsoleStaticKeysUseGetFederationToken(t *testing.T) {
 	if d := login.Query().Get("Destination"); d != "https://console.aws.amazon.com/s3/home?region="+region {
 		t.Errorf("Destination = %q", d)
 	}
-	checkNoSecrets(t, r.stderr, u.SecretAccessKey, signins[0].Key, signins[0].Token, out[0], login.Query().Get("SigninToken"))
+	checkNoSecrets(t, r.Stderr, u.SecretAccessKey, signins[0].Key, signins[0].Token, out[0], login.Query().Get("SigninToken"))
 }

@@ -3,13 +3,15 @@ package e2e
 import (
 	"strings"
 	"testing"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // TestOneCodeForSeveralRolesAndTools: with one MFA code, two roles, a
 // credential_process profile used by the AWS CLI, and `-- COMMAND` all work;
 // the recorder shows a single GetSessionToken for all of them.
 func TestOneCodeForSeveralRolesAndTools(t *testing.T) {
-	requireTool(t, "aws")
+	testkit.RequireTool(t, "aws")
 	u := createMFAUser(t, "day-src")
 	r1 := createRole(t, "day-one", u.ARN)
 	r2 := createRole(t, "day-two", u.ARN)
@@ -24,24 +26,24 @@ func TestOneCodeForSeveralRolesAndTools(t *testing.T) {
 	code := u.code(t)
 	rec := startRecording(t)
 	one := sb.assume(t, nil, "e2e-one", "-m", code, "--format", "bash")
-	if one.exitCode != 0 {
+	if one.ExitCode != 0 {
 		t.Fatalf("assume e2e-one -m CODE:\n%s", one)
 	}
 
 	// The AWS CLI runs assume as its credential_process: no code needed now.
 	id := sb.run(t, nil, "aws", "sts", "get-caller-identity", "--profile", "e2e-tools", "--query", "Arn", "--output", "text")
-	if id.exitCode != 0 || !strings.Contains(id.stdout, ":assumed-role/"+r2.Name+"/") {
+	if id.ExitCode != 0 || !strings.Contains(id.Stdout, ":assumed-role/"+r2.Name+"/") {
 		t.Fatalf("aws --profile e2e-tools (credential_process = assume):\n%s", id)
 	}
 
 	// -- COMMAND: the command sees the role's credentials and its exit code is assume's.
 	exec := sb.assume(t, nil, "e2e-one", "--", "aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text")
-	if exec.exitCode != 0 || !strings.Contains(exec.stdout, ":assumed-role/"+r1.Name+"/") {
+	if exec.ExitCode != 0 || !strings.Contains(exec.Stdout, ":assumed-role/"+r1.Name+"/") {
 		t.Fatalf("assume e2e-one -- aws sts get-caller-identity:\n%s", exec)
 	}
 	failing := sb.assume(t, nil, "e2e-one", "--", "sh", "-c", "exit 42")
-	if failing.exitCode != 42 {
-		t.Fatalf("assume -- sh -c 'exit 42' returned %d", failing.exitCode)
+	if failing.ExitCode != 42 {
+		t.Fatalf("assume -- sh -c 'exit 42' returned %d", failing.ExitCode)
 	}
 
 	calls := credentialCalls(rec.stsCalls(t))

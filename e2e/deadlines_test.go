@@ -157,7 +157,7 @@ func TestSIGTERMWhileMFAProcessHangsLeavesNoProcess(t *testing.T) {
 
 	cmd := exec.CommandContext(ctxFor(t, 2*time.Minute), bin, "hang", "--format", "bash")
 	cmd.Env = env
-	inOwnSession(cmd)
+	testkit.Detach(cmd)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {

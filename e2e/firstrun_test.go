@@ -8,15 +8,20 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
+	"github.com/assume-cli/assume/shell"
 )
 
 // The first minutes of a new user, on a real terminal: the try-it script, the subshell.
 
 // rcLine is the line each shell's start-up file gets to load assume (README's install table).
-var rcLine = map[string]string{
-	"bash": `eval "$(assume --init bash)"`,
-	"zsh":  `eval "$(assume --init zsh)"`,
-	"fish": "assume --init fish | source",
+func rcLine(name string) string {
+	s, ok := shell.Lookup(name)
+	if !ok || s.RCLine == "" {
+		panic("no start-up line for " + name)
+	}
+	return s.RCLine
 }
 
 // prompt is a start-up line that sets a prompt the tests wait for.
@@ -25,6 +30,9 @@ var prompt = map[string]string{
 	"zsh":  "PROMPT='ready> '",
 	"fish": "function fish_prompt; echo -n 'ready> '; end",
 }
+
+// readyWithAssume is a start-up file that sets the prompt the tests wait for and loads assume.
+func readyWithAssume(shell string) string { return prompt[shell] + "\n" + rcLine(shell) + "\n" }
 
 // statusOf is how each shell spells the last command's status.
 var statusOf = map[string]string{"bash": "$?", "zsh": "$?", "fish": "$status"}
@@ -59,16 +67,16 @@ func TestSubshellOnATerminal(t *testing.T) {
 	s.writeProfiles(t, &p)
 	for _, shell := range []string{"bash", "zsh", "fish"} {
 		t.Run(shell, func(t *testing.T) {
-			argv := interactiveShell(t, shell, s.home, prompt[shell]+"\n"+rcLine[shell]+"\n")
+			argv := testkit.InteractiveShell(t, shell, s.home, readyWithAssume(shell))
 			tm := startTerminal(t, terminalEnv(s, shell, nil), argv)
 			tm.waitForText("ready>", 1, time.Minute)
-			tm.typeLine("assume work --")
+			tm.TypeLine("assume work --")
 			tm.waitForText("opening "+shellPath(shell)+" with work's credentials; exit it to return", 1, time.Minute)
 			tm.waitForText("ready>", 2, time.Minute)
-			tm.typeLine(`aws sts get-caller-identity --query Account --output text; echo "inner=$ASSUME_PROFILE"`)
+			tm.TypeLine(`aws sts get-caller-identity --query Account --output text; echo "inner=$ASSUME_PROFILE"`)
 			tm.waitForText("inner=work", 1, time.Minute)
-			tm.typeLine("exit 3")
-			tm.typeLine("echo outer=" + statusOf[shell])
+			tm.TypeLine("exit 3")
+			tm.TypeLine("echo outer=" + statusOf[shell])
 			h := tm.waitForText("outer=3", 1, time.Minute)
 			if !regexp.MustCompile(`\n\d{12}\s*\n`).MatchString(h) {
 				t.Fatalf("aws sts get-caller-identity printed no account inside the subshell:\n%s", h)
@@ -86,7 +94,7 @@ func TestSubshellOnATerminal(t *testing.T) {
 func TestTryScriptOnATerminal(t *testing.T) {
 	bin := requireAssume(t)
 	for _, tool := range []string{"moto_server", "aws", "oathtool", "python3"} {
-		requireTool(t, tool)
+		testkit.RequireTool(t, tool)
 	}
 	script, err := filepath.Abs("../scripts/try.sh")
 	if err != nil {
@@ -100,44 +108,40 @@ func TestTryScriptOnATerminal(t *testing.T) {
 				"LANG=C.UTF-8", "TERM=screen", "ASSUME_BIN=" + bin, "SHELL=" + shellPath(shell),
 				"ZDOTDIR=" + home,
 			}
-			for _, kv := range os.Environ() {
-				if strings.HasPrefix(kv, "PYENV") {
-					env = append(env, kv)
-				}
-			}
-			argv := interactiveShell(t, shell, home, prompt[shell]+"\n")
+			env = append(env, pyenvVars()...)
+			argv := testkit.InteractiveShell(t, shell, home, prompt[shell]+"\n")
 			tm := startTerminal(t, env, argv)
 			tm.waitForText("ready>", 1, time.Minute)
-			tm.typeLine("bash " + script + " --shell")
+			tm.TypeLine("bash " + script + " --shell")
 
 			// The picker: type to filter, Enter to choose; the wrapper exports the choice.
 			tm.waitForText("Profile:", 1, 5*time.Minute)
-			tm.keys(true, "demo-role")
-			tm.waitFor("the list filtered to demo-role", time.Minute, func(h string) bool { return strings.Contains(tm.screen(), "> demo-role") })
-			tm.keys(false, "Enter")
+			tm.Type("demo-role")
+			tm.waitFor("the list filtered to demo-role", time.Minute, func(h string) bool { return strings.Contains(tm.Screen(), "> demo-role") })
+			tm.Keys("Enter")
 			tm.waitForText("picked demo-role", 1, time.Minute)
 
 			// --shell: the user's kind of shell with the wrapper and completion loaded.
 			tm.waitForText("type exit to clean up", 1, 2*time.Minute)
 			time.Sleep(500 * time.Millisecond) // the shell draws its prompt; typing earlier is fine too
-			tm.keys(true, "assume demo-r")
-			tm.keys(false, "Tab")
+			tm.Type("assume demo-r")
+			tm.Keys("Tab")
 			tm.waitFor("Tab to complete demo-role", time.Minute, func(string) bool {
-				return strings.HasSuffix(strings.TrimSpace(tm.currentLine()), "assume demo-role")
+				return strings.HasSuffix(strings.TrimSpace(tm.CursorLine()), "assume demo-role")
 			})
-			tm.keys(false, "Enter")
+			tm.Keys("Enter")
 			tm.waitForText("assume: demo-role (", 2, time.Minute)
-			tm.typeLine("aws sts get-caller-identity --query Arn --output text")
+			tm.TypeLine("aws sts get-caller-identity --query Arn --output text")
 			tm.waitFor("the role's identity in the sandbox shell", time.Minute, func(h string) bool {
 				return strings.Count(h, "assumed-role/demo-role/") >= 3
 			})
-			tm.typeLine("exit")
+			tm.TypeLine("exit")
 			h := tm.waitForText("done; cleaning up", 1, time.Minute)
 
 			format := map[string]string{"bash": "export AWS_ACCESS_KEY_ID=", "zsh": "export AWS_ACCESS_KEY_ID=", "fish": "set -gx AWS_ACCESS_KEY_ID "}[shell]
 			for _, want := range []string{
 				"$ assume demo-user -m ", "--format " + shell, format,
-				"  " + rcLine[shell],
+				"  " + rcLine(shell),
 				"$ assume demo-role", "$ assume --list-profiles", "$ assume -l",
 				"$ assume demo-role -- aws sts get-caller-identity",
 			} {

@@ -25,23 +25,23 @@ func TestProcessThatPromptsOnTheTerminal(t *testing.T) {
 	}
 	testkit.WriteFile(t, filepath.Join(p.dir, "config"), "[profile vault]\ncredential_process = "+script+"\n")
 
-	p.keys(true, "assume vault")
-	p.keys(false, "Enter")
-	p.waitFor("the command's prompt", func(s string) bool { return strings.Contains(s, "unlock word:") })
-	p.keys(true, "open")
-	p.keys(false, "Enter")
-	p.waitFor("assume's notice", func(s string) bool { return strings.Contains(s, "assume: vault") })
+	p.Type("assume vault")
+	p.Keys("Enter")
+	p.waitForScreen("the command's prompt", pickerWait, func(s string) bool { return strings.Contains(s, "unlock word:") })
+	p.Type("open")
+	p.Keys("Enter")
+	p.waitForScreen("assume's notice", pickerWait, func(s string) bool { return strings.Contains(s, "assume: vault") })
 	if state := p.shellState("bash"); !strings.HasPrefix(state, "0|AKIAFOREGROUND000001|vault|") {
 		t.Fatalf("shell state = %q, want status 0 and the process's key exported", state)
 	}
 
 	// Ctrl-C at the command's prompt stops the command, not the shell; the
 	// shell reads the terminal again.
-	p.keys(true, "assume vault")
-	p.keys(false, "Enter")
-	p.waitFor("the command's second prompt", func(s string) bool { return strings.Count(s, "unlock word:") == 2 })
-	p.keys(false, "C-c")
-	p.waitFor("assume's error", func(s string) bool { return strings.Contains(s, "its credential_process") })
+	p.Type("assume vault")
+	p.Keys("Enter")
+	p.waitForScreen("the command's second prompt", pickerWait, func(s string) bool { return strings.Count(s, "unlock word:") == 2 })
+	p.Keys("C-c")
+	p.waitForScreen("assume's error", pickerWait, func(s string) bool { return strings.Contains(s, "its credential_process") })
 	if state := p.shellState("bash"); !strings.HasPrefix(state, "1|AKIAFOREGROUND000001|") {
 		t.Fatalf("shell state after Ctrl-C = %q, want status 1 and the earlier key kept", state)
 	}

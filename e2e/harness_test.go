@@ -117,11 +117,11 @@ func (u *iamUser) addVirtualMFA(t testing.TB) {
 		t.Fatalf("iam CreateVirtualMFADevice returned no serial or seed: %+v", d.VirtualMFADevice)
 	}
 	now := time.Now()
-	code1, err := totp(u.MFASeed, now.Add(-30*time.Second))
+	code1, err := testkit.TOTP(u.MFASeed, now.Add(-30*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	code2, err := totp(u.MFASeed, now)
+	code2, err := testkit.TOTP(u.MFASeed, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func (u *iamUser) addVirtualMFA(t testing.TB) {
 // code is the device's current TOTP code.
 func (u *iamUser) code(t testing.TB) string {
 	t.Helper()
-	c, err := totp(u.MFASeed, time.Now())
+	c, err := testkit.TOTP(u.MFASeed, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,9 +190,6 @@ func createRole(t testing.TB, prefix, principalARN string) *iamRole {
 func (r *iamRole) assumedRoleARN(sessionName string) string {
 	return fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/%s", r.AccountID, r.Name, sessionName)
 }
-
-// totp is the device's code at a moment (see testkit.TOTP).
-func totp(base32Seed string, at time.Time) (string, error) { return testkit.TOTP(base32Seed, at) }
 
 // ---------------------------------------------------------------------------------------------
 // The moto recorder: what assume really sent
@@ -463,15 +460,24 @@ func newSandbox(t testing.TB) *sandbox {
 		"AWS_ENDPOINT_URL":            e.url,
 		"AWS_EC2_METADATA_DISABLED":   "true",
 	}
-	// pyenv's shims (aws, moto_server on this machine kind) need their own variables.
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "PYENV") {
-			k, v, _ := strings.Cut(kv, "=")
-			s.env[k] = v
-		}
+	for _, kv := range pyenvVars() {
+		k, v, _ := strings.Cut(kv, "=")
+		s.env[k] = v
 	}
 	s.writeFiles(t, "", "")
 	return s
+}
+
+// pyenvVars are this process's PYENV* variables: pyenv's shims (aws, moto_server on this
+// machine kind) need them.
+func pyenvVars() []string {
+	var vars []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "PYENV") {
+			vars = append(vars, kv)
+		}
+	}
+	return vars
 }
 
 // writeFiles writes the sandbox's AWS config and credentials files.
@@ -535,24 +541,15 @@ func (s *sandbox) writeProfiles(t testing.TB, p *profileSet) {
 // ---------------------------------------------------------------------------------------------
 // Running assume and shells
 
-type result struct {
-	stdout, stderr string
-	exitCode       int
-}
-
-func (r result) String() string {
-	return fmt.Sprintf("exit %d\n--- stdout ---\n%s\n--- stderr ---\n%s", r.exitCode, r.stdout, r.stderr)
-}
-
 // run starts a program in the sandbox with no stdin and no controlling terminal (a new session),
 // as in CI: a prompt on /dev/tty must fail instead of waiting.
-func (s *sandbox) run(t testing.TB, env map[string]string, name string, args ...string) result {
+func (s *sandbox) run(t testing.TB, env map[string]string, name string, args ...string) testkit.Result {
 	t.Helper()
 	return s.runCmd(t, exec.CommandContext(ctxFor(t, 2*time.Minute), name, args...), env)
 }
 
 // runCmd runs cmd in the sandbox, detached from any terminal (testkit.Run).
-func (s *sandbox) runCmd(t testing.TB, cmd *exec.Cmd, env map[string]string) result {
+func (s *sandbox) runCmd(t testing.TB, cmd *exec.Cmd, env map[string]string) testkit.Result {
 	t.Helper()
 	cmd.Dir = s.dir
 	cmd.Env = s.environ(env)
@@ -560,15 +557,11 @@ func (s *sandbox) runCmd(t testing.TB, cmd *exec.Cmd, env map[string]string) res
 	if err != nil {
 		t.Fatalf("run %s: %v", cmd.Path, err)
 	}
-	return result{stdout: r.Stdout, stderr: r.Stderr, exitCode: r.ExitCode}
+	return r
 }
 
-// inOwnSession starts cmd in a new session, with no controlling terminal, so that a prompt on
-// /dev/tty fails instead of waiting (see testkit.Detach).
-func inOwnSession(cmd *exec.Cmd) { testkit.Detach(cmd) }
-
 // assume runs the binary directly.
-func (s *sandbox) assume(t testing.TB, env map[string]string, args ...string) result {
+func (s *sandbox) assume(t testing.TB, env map[string]string, args ...string) testkit.Result {
 	t.Helper()
 	return s.run(t, env, requireAssume(t), args...)
 }
@@ -576,7 +569,7 @@ func (s *sandbox) assume(t testing.TB, env map[string]string, args ...string) re
 // shellCommand is how each shell runs a script without reading any start-up file.
 func shellCommand(t testing.TB, shell string) []string {
 	t.Helper()
-	path := requireTool(t, shell)
+	path := testkit.RequireTool(t, shell)
 	argv := testkit.CleanShell(shell, "-c")
 	argv[0] = path
 	return argv
@@ -584,7 +577,7 @@ func shellCommand(t testing.TB, shell string) []string {
 
 // shellRun is the outcome of a script run by shellWithProbe.
 type shellRun struct {
-	result
+	testkit.Result
 	env      map[string]string // the exported environment at the end of the script
 	identity *callerIdentity   // aws sts get-caller-identity, run at the end of the script
 	idErr    string
@@ -609,7 +602,7 @@ const (
 func (s *sandbox) shellWithProbe(t testing.TB, shell, script string, env map[string]string) shellRun {
 	t.Helper()
 	requireAssume(t)
-	requireTool(t, "aws")
+	testkit.RequireTool(t, "aws")
 	probe := strings.Join([]string{
 		script,
 		"echo " + envBegin, "env", "echo " + envEnd,
@@ -621,8 +614,8 @@ func (s *sandbox) shellWithProbe(t testing.TB, shell, script string, env map[str
 		merged[k] = v
 	}
 	r := s.run(t, merged, argv[0], append(argv[1:], probe)...)
-	run := shellRun{result: r, env: map[string]string{}}
-	envText, ok := between(r.stdout, envBegin, envEnd)
+	run := shellRun{Result: r, env: map[string]string{}}
+	envText, ok := between(r.Stdout, envBegin, envEnd)
 	if !ok {
 		t.Fatalf("%s script did not reach the probe:\n%s", shell, r)
 	}
@@ -631,9 +624,9 @@ func (s *sandbox) shellWithProbe(t testing.TB, shell, script string, env map[str
 			run.env[k] = v
 		}
 	}
-	idText, _ := between(r.stdout, idBegin, idEnd)
+	idText, _ := between(r.Stdout, idBegin, idEnd)
 	if strings.TrimSpace(idText) == "" {
-		run.idErr = "aws sts get-caller-identity printed nothing; stderr:\n" + r.stderr
+		run.idErr = "aws sts get-caller-identity printed nothing; stderr:\n" + r.Stderr
 	} else {
 		var id callerIdentity
 		if err := json.Unmarshal([]byte(idText), &id); err != nil {
@@ -695,20 +688,20 @@ func checkExported(t testing.TB, env map[string]string, profile string) {
 
 // checkOneLineError checks the error contract: exit code, empty stdout, one line on stderr that
 // holds none of the secrets.
-func checkOneLineError(t testing.TB, r result, wantExit int, secrets ...string) {
+func checkOneLineError(t testing.TB, r testkit.Result, wantExit int, secrets ...string) {
 	t.Helper()
-	if r.exitCode != wantExit {
-		t.Errorf("exit code %d, want %d\n%s", r.exitCode, wantExit, r)
+	if r.ExitCode != wantExit {
+		t.Errorf("exit code %d, want %d\n%s", r.ExitCode, wantExit, r)
 	}
-	if r.stdout != "" {
-		t.Errorf("stdout must be empty on error, got %q", r.stdout)
+	if r.Stdout != "" {
+		t.Errorf("stdout must be empty on error, got %q", r.Stdout)
 	}
-	if n := len(lines(r.stderr)); n != 1 {
-		t.Errorf("stderr has %d lines, want one:\n%s", n, r.stderr)
+	if n := len(lines(r.Stderr)); n != 1 {
+		t.Errorf("stderr has %d lines, want one:\n%s", n, r.Stderr)
 	}
 	for _, s := range secrets {
-		if s != "" && strings.Contains(r.stderr, s) {
-			t.Errorf("stderr reveals a secret (%.4s…):\n%s", s, r.stderr)
+		if s != "" && strings.Contains(r.Stderr, s) {
+			t.Errorf("stderr reveals a secret (%.4s…):\n%s", s, r.Stderr)
 		}
 	}
 }

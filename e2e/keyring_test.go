@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // Tests of long-term keys kept in a keyring instead of the credentials file: a real Secret Service (GNOME Keyring on
@@ -17,9 +19,9 @@ import (
 // point a program at it. Both daemons are stopped at the end of the test.
 func secretService(t *testing.T, s *sandbox) map[string]string {
 	t.Helper()
-	dbusDaemon := requireTool(t, "dbus-daemon")
-	keyringDaemon := requireTool(t, "gnome-keyring-daemon")
-	requireTool(t, "secret-tool")
+	dbusDaemon := testkit.RequireTool(t, "dbus-daemon")
+	keyringDaemon := testkit.RequireTool(t, "gnome-keyring-daemon")
+	testkit.RequireTool(t, "secret-tool")
 	busDir, err := os.MkdirTemp("", "assume-bus-")
 	if err != nil {
 		t.Fatal(err)
@@ -97,14 +99,14 @@ func TestSecretServiceSetupAndCachedRun(t *testing.T) {
 
 	r := s.runWithStdin(t, ss, u.SecretAccessKey+"\n", "--setup", profile, "--access-key-id", u.AccessKeyID, "--secret-stdin",
 		"--keyring", "secret-service", "-r", region, "--mfa-serial", u.MFASerial, "-m", u.code(t))
-	if r.exitCode != 0 || r.stdout != "" {
+	if r.ExitCode != 0 || r.Stdout != "" {
 		t.Fatalf("--setup --keyring secret-service:\n%s", r)
 	}
-	if strings.Contains(r.stderr, u.SecretAccessKey) {
+	if strings.Contains(r.Stderr, u.SecretAccessKey) {
 		t.Fatal("--setup wrote the secret access key on stderr")
 	}
-	if !strings.Contains(r.stderr, "stored the access key "+u.AccessKeyID+" in the Secret Service keyring") {
-		t.Errorf("--setup did not say where the key went:\n%s", r.stderr)
+	if !strings.Contains(r.Stderr, "stored the access key "+u.AccessKeyID+" in the Secret Service keyring") {
+		t.Errorf("--setup did not say where the key went:\n%s", r.Stderr)
 	}
 	creds := readText(t, s.credsFile)
 	if strings.Contains(creds, u.SecretAccessKey) || strings.Contains(creds, u.AccessKeyID) {
@@ -121,14 +123,14 @@ func TestSecretServiceSetupAndCachedRun(t *testing.T) {
 	// -l shows where the key is, without opening the keyring (no bus at all).
 	noBus := map[string]string{"DBUS_SESSION_BUS_ADDRESS": "unix:path=" + filepath.Join(s.dir, "no-bus")}
 	r = s.assume(t, noBus, "-l")
-	if r.exitCode != 0 || !strings.Contains(r.stdout, "keyring secret-service") {
+	if r.ExitCode != 0 || !strings.Contains(r.Stdout, "keyring secret-service") {
 		t.Fatalf("-l:\n%s", r)
 	}
 
 	// The first run signs GetSessionToken with the key from the keyring.
 	rec := startRecording(t)
 	r = s.assume(t, ss, profile, "--format", "json", "-m", u.code(t))
-	if r.exitCode != 0 {
+	if r.ExitCode != 0 {
 		t.Fatalf("assume %s:\n%s", profile, r)
 	}
 	calls := credentialCalls(rec.stsCalls(t))
@@ -136,13 +138,13 @@ func TestSecretServiceSetupAndCachedRun(t *testing.T) {
 		t.Fatalf("STS calls = %v, want one GetSessionToken signed by %s", calls, u.AccessKeyID)
 	}
 	var first map[string]any
-	if err := json.Unmarshal([]byte(r.stdout), &first); err != nil || first["SessionToken"] == nil || first["AccessKeyId"] == u.AccessKeyID {
-		t.Fatalf("json: %v\n%s", err, r.stdout)
+	if err := json.Unmarshal([]byte(r.Stdout), &first); err != nil || first["SessionToken"] == nil || first["AccessKeyId"] == u.AccessKeyID {
+		t.Fatalf("json: %v\n%s", err, r.Stdout)
 	}
 
 	// The second run is a cache hit: with the Secret Service out of reach it still works, and calls nobody.
 	r = s.assume(t, noBus, profile, "--format", "json")
-	if r.exitCode != 0 || !strings.Contains(r.stderr, "cached") {
+	if r.ExitCode != 0 || !strings.Contains(r.Stderr, "cached") {
 		t.Fatalf("cached run without a keyring:\n%s", r)
 	}
 	if again := credentialCalls(rec.stsCalls(t)); len(again) != len(calls) {
@@ -151,14 +153,14 @@ func TestSecretServiceSetupAndCachedRun(t *testing.T) {
 	// ...and the keyring really was needed for anything more: --refresh without it fails in one sentence.
 	r = s.assume(t, noBus, profile, "--format", "json", "--refresh", "-m", u.code(t))
 	checkOneLineError(t, r, 1, u.SecretAccessKey)
-	if !strings.Contains(r.stderr, "Secret Service") {
-		t.Errorf("no-keyring error does not name the keyring: %s", r.stderr)
+	if !strings.Contains(r.Stderr, "Secret Service") {
+		t.Errorf("no-keyring error does not name the keyring: %s", r.Stderr)
 	}
 }
 
 func TestPassKeyringMoveInAndOut(t *testing.T) {
-	requireTool(t, "pass")
-	gpg := requireTool(t, "gpg")
+	testkit.RequireTool(t, "pass")
+	gpg := testkit.RequireTool(t, "gpg")
 	s := newSandbox(t)
 	gnupg, err := os.MkdirTemp("", "assume-gpg-") // short: gpg-agent's socket path has a length limit
 	if err != nil {
@@ -186,7 +188,7 @@ func TestPassKeyringMoveInAndOut(t *testing.T) {
 	s.writeProfiles(t, &p)
 
 	r := s.assume(t, env, "pp", "--to-keyring", "--keyring", "pass")
-	if r.exitCode != 0 || r.stdout != "" || strings.Contains(r.stderr, u.SecretAccessKey) {
+	if r.ExitCode != 0 || r.Stdout != "" || strings.Contains(r.Stderr, u.SecretAccessKey) {
 		t.Fatalf("--to-keyring --keyring pass:\n%s", r)
 	}
 	if creds := readText(t, s.credsFile); strings.Contains(creds, u.SecretAccessKey) {
@@ -200,13 +202,13 @@ func TestPassKeyringMoveInAndOut(t *testing.T) {
 
 	// A static profile's keys are exported as they are, read from pass on every run.
 	r = s.assume(t, env, "pp", "--format", "json")
-	if r.exitCode != 0 || !strings.Contains(r.stdout, `"SecretAccessKey":"`+u.SecretAccessKey+`"`) {
+	if r.ExitCode != 0 || !strings.Contains(r.Stdout, `"SecretAccessKey":"`+u.SecretAccessKey+`"`) {
 		t.Fatalf("assume pp from pass:\n%s", r)
 	}
 
 	// The way back out.
 	r = s.assume(t, env, "pp", "--to-file")
-	if r.exitCode != 0 {
+	if r.ExitCode != 0 {
 		t.Fatalf("--to-file:\n%s", r)
 	}
 	creds := readText(t, s.credsFile)
@@ -260,7 +262,7 @@ func TestMigrationToEncryptedFile(t *testing.T) {
 
 	rec := startRecording(t)
 	r = s.assume(t, env, "work", "--to-keyring", "--keyring", "file")
-	if r.exitCode != 0 || r.stdout != "" || strings.Contains(r.stderr, u.SecretAccessKey) {
+	if r.ExitCode != 0 || r.Stdout != "" || strings.Contains(r.Stderr, u.SecretAccessKey) {
 		t.Fatalf("--to-keyring --keyring file:\n%s", r)
 	}
 	calls := rec.stsCalls(t)
@@ -291,18 +293,18 @@ func TestMigrationToEncryptedFile(t *testing.T) {
 	// A wrong passphrase: one sentence, nothing on stdout, no secret.
 	r = s.assume(t, map[string]string{"ASSUME_KEYRING_DIR": dir, "ASSUME_KEYRING_PASSPHRASE": "wrong"}, "work", "--format", "json")
 	checkOneLineError(t, r, 1, u.SecretAccessKey)
-	if !strings.Contains(r.stderr, "passphrase does not open") {
-		t.Errorf("wrong passphrase: %s", r.stderr)
+	if !strings.Contains(r.Stderr, "passphrase does not open") {
+		t.Errorf("wrong passphrase: %s", r.Stderr)
 	}
 	// No passphrase and no terminal: says which variable to set.
 	r = s.assume(t, map[string]string{"ASSUME_KEYRING_DIR": dir}, "work", "--format", "json")
 	checkOneLineError(t, r, 1, u.SecretAccessKey)
-	if !strings.Contains(r.stderr, "ASSUME_KEYRING_PASSPHRASE") {
-		t.Errorf("no passphrase: %s", r.stderr)
+	if !strings.Contains(r.Stderr, "ASSUME_KEYRING_PASSPHRASE") {
+		t.Errorf("no passphrase: %s", r.Stderr)
 	}
 	// The right one: the keys work with the AWS CLI's own check.
 	r = s.assume(t, env, "work", "--format", "json")
-	if r.exitCode != 0 || !strings.Contains(r.stdout, `"AccessKeyId":"`+u.AccessKeyID+`"`) || !strings.Contains(r.stdout, `"SecretAccessKey":"`+u.SecretAccessKey+`"`) {
+	if r.ExitCode != 0 || !strings.Contains(r.Stdout, `"AccessKeyId":"`+u.AccessKeyID+`"`) || !strings.Contains(r.Stdout, `"SecretAccessKey":"`+u.SecretAccessKey+`"`) {
 		t.Fatalf("right passphrase:\n%s", r)
 	}
 	// An item that is missing names the command that stores it.
@@ -311,7 +313,7 @@ func TestMigrationToEncryptedFile(t *testing.T) {
 	}
 	r = s.assume(t, env, "work", "--format", "json")
 	checkOneLineError(t, r, 1)
-	if !strings.Contains(r.stderr, "--to-keyring") || !strings.Contains(r.stderr, "--setup work --keyring file") {
-		t.Errorf("missing item: %s", r.stderr)
+	if !strings.Contains(r.Stderr, "--to-keyring") || !strings.Contains(r.Stderr, "--setup work --keyring file") {
+		t.Errorf("missing item: %s", r.Stderr)
 	}
 }

@@ -193,24 +193,11 @@ func tail(s string, n int) string {
 	return "…" + s[len(s)-n:]
 }
 
-// requireTool returns the path of a program the test needs; missing, it skips the test, or
-// fails it in CI where every tool must be present.
-func requireTool(t testing.TB, name string) string {
-	t.Helper()
-	return testkit.RequireTool(t, name)
-}
-
-// missing skips the test, or fails it in CI, for the reason given.
-func missing(t testing.TB, reason string) {
-	t.Helper()
-	testkit.Missing(t, reason)
-}
-
-// requireEmulator returns the running moto_server, or skips/fails as requireTool does.
+// requireEmulator returns the running moto_server, or skips/fails as testkit.RequireTool does.
 func requireEmulator(t testing.TB) *emulator {
 	t.Helper()
 	if suite.moto == nil {
-		missing(t, fmt.Sprintf("moto_server is not running: %v", suite.motoErr))
+		testkit.Missing(t, fmt.Sprintf("moto_server is not running: %v", suite.motoErr))
 	}
 	return suite.moto
 }

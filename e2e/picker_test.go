@@ -21,23 +21,14 @@ var pickerProfiles = []struct{ name, key, region string }{
 	{"prod-readonly", "AKIAPICKPRODREAD0001", "eu-central-1"},
 }
 
-// pickerTerm is one shell running in its own tmux server, with the wrapper loaded.
-type pickerTerm struct {
-	t    *testing.T
-	term *testkit.Tmux
-	dir  string
-}
-
-// pickerRC makes each shell's prompt "ready> " and loads assume's integration.
-var pickerRC = map[string]string{
-	"bash": "PS1='ready> '\neval \"$(assume --init bash)\"\n",
-	"zsh":  "PROMPT='ready> '\neval \"$(assume --init zsh)\"\n",
-	"fish": "function fish_prompt; echo -n 'ready> '; end; assume --init fish | source\n",
-}
+// pickerWait bounds each wait for the picker's terminal: a program that never draws fails the
+// test after a while (the bound only keeps a hung prompt from stalling the suite; nothing here
+// measures time).
+const pickerWait = 20 * time.Second
 
 // startPicker starts shell in tmux with assume's integration sourced, the binary first on PATH
 // and a private AWS configuration, and waits for its prompt.
-func startPicker(t *testing.T, shell string) *pickerTerm {
+func startPicker(t *testing.T, shell string) *terminal {
 	t.Helper()
 	bin := requireAssume(t)
 
@@ -67,40 +58,15 @@ func startPicker(t *testing.T, shell string) *pickerTerm {
 		"LANG=C.UTF-8",
 		"TERM=screen", // what tmux emulates by default
 	}
-	rc, ok := pickerRC[shell]
-	if !ok {
-		t.Fatalf("no start-up recipe for %s", shell)
-	}
-	argv := testkit.InteractiveShell(t, shell, home, rc)
-	p := &pickerTerm{t: t, dir: dir, term: testkit.StartTmux(t, testkit.TmuxOptions{
-		Dir: dir, Name: "picker", Width: 120, Height: 30, Env: env, Argv: argv,
-	})}
+	argv := testkit.InteractiveShell(t, shell, home, readyWithAssume(shell))
+	p := newTerminal(t, testkit.TmuxOptions{Dir: dir, Name: "picker", Width: 120, Height: 30, Env: env, Argv: argv})
 	// capture-pane drops trailing blanks: the prompt shows as "ready>".
-	p.waitFor("the shell's prompt", func(s string) bool { return strings.Contains(s, "ready>") })
+	p.waitForScreen("the shell's prompt", pickerWait, func(s string) bool { return strings.Contains(s, "ready>") })
 	return p
 }
 
-// keys sends tmux key names (Enter, C-c) or, with literal, text typed as is.
-func (p *pickerTerm) keys(literal bool, keys ...string) {
-	p.t.Helper()
-	if literal {
-		p.term.Type(strings.Join(keys, ""))
-		return
-	}
-	p.term.Keys(keys...)
-}
-
-func (p *pickerTerm) screen() string { return p.term.Screen() }
-
-// waitFor polls the screen until ok; a program that never draws fails the test after a while
-// (the bound only keeps a hung prompt from stalling the suite; nothing here measures time).
-func (p *pickerTerm) waitFor(what string, ok func(screen string) bool) string {
-	p.t.Helper()
-	return p.term.WaitFor(what, 20*time.Second, p.screen, ok)
-}
-
 // shellState makes the shell write its status and assume's variables to a file, and returns them.
-func (p *pickerTerm) shellState(shell string) string {
+func (p *terminal) shellState(shell string) string {
 	p.t.Helper()
 	out := filepath.Join(p.dir, fmt.Sprintf("state-%d", time.Now().UnixNano()))
 	status := "$?"
@@ -108,10 +74,10 @@ func (p *pickerTerm) shellState(shell string) string {
 		status = "$status"
 	}
 	// The status first: it is that of the command run just before.
-	p.keys(true, fmt.Sprintf(`printf '%%s|%%s|%%s|%%s|%%s\n' "%s" "$AWS_ACCESS_KEY_ID" "$ASSUME_PROFILE" "$AWS_REGION" "$AWS_SESSION_TOKEN" > %s`, status, out))
-	p.keys(false, "Enter")
+	p.Type(fmt.Sprintf(`printf '%%s|%%s|%%s|%%s|%%s\n' "%s" "$AWS_ACCESS_KEY_ID" "$ASSUME_PROFILE" "$AWS_REGION" "$AWS_SESSION_TOKEN" > %s`, status, out))
+	p.Keys("Enter")
 	var data []byte
-	p.waitFor("the shell to write its variables", func(string) bool {
+	p.waitForScreen("the shell to write its variables", pickerWait, func(string) bool {
 		var err error
 		data, err = os.ReadFile(out)
 		return err == nil && strings.HasSuffix(string(data), "\n")
@@ -123,10 +89,10 @@ func TestPickerTypeToFilterExportsTheChoice(t *testing.T) {
 	for _, shell := range []string{"bash", "zsh", "fish"} {
 		t.Run(shell, func(t *testing.T) {
 			p := startPicker(t, shell)
-			p.keys(true, "assume")
-			p.keys(false, "Enter")
+			p.Type("assume")
+			p.Keys("Enter")
 			// Every profile is offered with its kind and region.
-			p.waitFor("the picker with every profile", func(s string) bool {
+			p.waitForScreen("the picker with every profile", pickerWait, func(s string) bool {
 				for _, prof := range pickerProfiles {
 					if !strings.Contains(s, prof.name+" - static, "+prof.region) {
 						return false
@@ -134,12 +100,12 @@ func TestPickerTypeToFilterExportsTheChoice(t *testing.T) {
 				}
 				return strings.Contains(s, "Profile:")
 			})
-			p.keys(true, "readonly")
-			p.waitFor("the list filtered to prod-readonly", func(s string) bool {
+			p.Type("readonly")
+			p.waitForScreen("the list filtered to prod-readonly", pickerWait, func(s string) bool {
 				return strings.Contains(s, "> prod-readonly") && !strings.Contains(s, "dev-user -") && !strings.Contains(s, "prod-admin -")
 			})
-			p.keys(false, "Enter")
-			p.waitFor("assume's notice and the next prompt", func(s string) bool {
+			p.Keys("Enter")
+			p.waitForScreen("assume's notice and the next prompt", pickerWait, func(s string) bool {
 				i := strings.Index(s, "assume: prod-readonly (static keys)")
 				return i >= 0 && strings.Contains(s[i:], "ready>")
 			})
@@ -147,7 +113,7 @@ func TestPickerTypeToFilterExportsTheChoice(t *testing.T) {
 			if got := p.shellState(shell); got != fmt.Sprintf("0|%s|%s|%s|", want.key, want.name, want.region) {
 				t.Fatalf("after picking, status|key|profile|region|token = %q", got)
 			}
-			if s := p.screen(); strings.Contains(s, "secret-of-") {
+			if s := p.Screen(); strings.Contains(s, "secret-of-") {
 				t.Fatalf("a secret key reached the terminal:\n%s", s)
 			}
 		})
@@ -156,18 +122,18 @@ func TestPickerTypeToFilterExportsTheChoice(t *testing.T) {
 
 func TestPickerInterruptedExportsNothing(t *testing.T) {
 	p := startPicker(t, "bash")
-	p.keys(true, "assume")
-	p.keys(false, "Enter")
-	p.waitFor("the picker", func(s string) bool { return strings.Contains(s, "> dev-user") })
-	p.keys(false, "C-c")
-	p.waitFor("the prompt after the picker", func(s string) bool {
+	p.Type("assume")
+	p.Keys("Enter")
+	p.waitForScreen("the picker", pickerWait, func(s string) bool { return strings.Contains(s, "> dev-user") })
+	p.Keys("C-c")
+	p.waitForScreen("the prompt after the picker", pickerWait, func(s string) bool {
 		return strings.Count(s, "ready>") >= 2
 	})
 	state := p.shellState("bash")
 	if status, rest, _ := strings.Cut(state, "|"); status == "0" || rest != "|||" {
 		t.Fatalf("after Ctrl-C, status|key|profile|region|token = %q; want a failure and nothing set", state)
 	}
-	if s := p.screen(); !strings.Contains(s, "assume: cancelled at the prompt.") {
+	if s := p.Screen(); !strings.Contains(s, "assume: cancelled at the prompt.") {
 		t.Fatalf("no word about the cancelled pick:\n%s", s)
 	}
 }

@@ -65,7 +65,7 @@ func readQuickStart(t *testing.T) quickStart {
 func TestReadmeQuickStart(t *testing.T) {
 	q := readQuickStart(t)
 	requireEmulator(t)
-	goBin := requireTool(t, "go")
+	goBin := testkit.RequireTool(t, "go")
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
@@ -107,17 +107,13 @@ func TestReadmeQuickStart(t *testing.T) {
 				"GOCACHE=" + goEnv["GOCACHE"], "GOMODCACHE=" + goEnv["GOMODCACHE"], "GOPROXY=off", "GOTOOLCHAIN=local", "GOFLAGS=",
 				"AWS_ENDPOINT_URL=" + s.env["AWS_ENDPOINT_URL"], "AWS_EC2_METADATA_DISABLED=true",
 			}
-			for _, kv := range os.Environ() {
-				if strings.HasPrefix(kv, "PYENV") {
-					env = append(env, kv)
-				}
-			}
+			env = append(env, pyenvVars()...)
 
 			// 1. Install, in the clone.
-			tm := startTerminal(t, env, interactiveShell(t, shell, home, prompt[shell]+"\n"))
+			tm := startTerminal(t, env, testkit.InteractiveShell(t, shell, home, prompt[shell]+"\n"))
 			tm.waitForText("ready>", 1, time.Minute)
-			tm.typeLine("cd " + root)
-			tm.typeLine(q.install)
+			tm.TypeLine("cd " + root)
+			tm.TypeLine(q.install)
 			tm.waitFor("the installed assume to print its version", 5*time.Minute, func(h string) bool {
 				return regexp.MustCompile(`(?m)^assume \S+\s*$`).MatchString(h)
 			})
@@ -147,21 +143,21 @@ func TestReadmeQuickStart(t *testing.T) {
 			tm.waitForText("ready>", 1, time.Minute)
 
 			// 3. assume <TAB> offers both profiles (bash lists them at the second Tab).
-			tm.keys(true, tabLine)
-			tm.keys(false, "Tab")
+			tm.Type(tabLine)
+			tm.Keys("Tab")
 			if shell == "bash" {
-				tm.keys(false, "Tab")
+				tm.Keys("Tab")
 			}
 			tm.waitFor("the profiles offered by Tab", time.Minute, func(string) bool {
-				sc := tm.screen()
+				sc := tm.Screen()
 				return strings.Contains(sc, "alice") && strings.Contains(sc, profile)
 			})
-			tm.keys(false, "C-u")
-			tm.typeLine(q.commands[1])
+			tm.Keys("C-u")
+			tm.TypeLine(q.commands[1])
 			tm.waitForText("MFA code for "+profile, 1, time.Minute)
-			tm.typeLine(u.code(t))
+			tm.TypeLine(u.code(t))
 			tm.waitForText("assume: "+profile+" (role via MFA session)", 1, time.Minute)
-			tm.typeLine(q.commands[2])
+			tm.TypeLine(q.commands[2])
 			h := tm.waitForText("assumed-role/"+role.Name+"/", 1, time.Minute)
 			if strings.Contains(h, u.SecretAccessKey) {
 				t.Fatal("the secret key reached the terminal")

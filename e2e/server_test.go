@@ -22,7 +22,7 @@ func buildSDKClient(t *testing.T) string {
 // on); a request without the token gets 403; assume exits with the command's code.
 func TestServerRenewsForTheCommand(t *testing.T) {
 	rs := newRoleSetup(t, roleOptions{})
-	requireTool(t, "aws")
+	testkit.RequireTool(t, "aws")
 	client := buildSDKClient(t)
 	code := rs.user.code(t)
 	rec := startRecording(t)
@@ -35,14 +35,14 @@ func TestServerRenewsForTheCommand(t *testing.T) {
 		"AWS_SECRET_ACCESS_KEY": "stale-secret",
 		"AWS_PROFILE":           "e2e-src",
 	}, "e2e-role", "-m", code, "--server", "--", "sh", "-c", script, "sh", client)
-	if res.exitCode != 7 {
+	if res.ExitCode != 7 {
 		t.Fatalf("want the command's exit code 7:\n%s", res)
 	}
 	role := regexp.QuoteMeta(rs.role.ARN[strings.LastIndex(rs.role.ARN, "/")+1:])
-	if !regexp.MustCompile(`(?m)^cli arn=arn:aws:sts::\d+:assumed-role/` + role + `/`).MatchString(res.stdout) {
+	if !regexp.MustCompile(`(?m)^cli arn=arn:aws:sts::\d+:assumed-role/` + role + `/`).MatchString(res.Stdout) {
 		t.Errorf("the AWS CLI is not the role:\n%s", res)
 	}
-	sdk := regexp.MustCompile(`(?m)^sdk(\d) key=(\S+) source=(\S+) arn=(\S+)$`).FindAllStringSubmatch(res.stdout, -1)
+	sdk := regexp.MustCompile(`(?m)^sdk(\d) key=(\S+) source=(\S+) arn=(\S+)$`).FindAllStringSubmatch(res.Stdout, -1)
 	if len(sdk) != 2 {
 		t.Fatalf("the SDK program did not report twice:\n%s", res)
 	}
@@ -54,13 +54,13 @@ func TestServerRenewsForTheCommand(t *testing.T) {
 	if sdk[0][2] == sdk[1][2] {
 		t.Errorf("the second request got the same key %s: no renewal", sdk[0][2])
 	}
-	if !strings.Contains(res.stdout, "without-token status=403\n") {
+	if !strings.Contains(res.Stdout, "without-token status=403\n") {
 		t.Errorf("a request without the token was not refused with 403:\n%s", res)
 	}
-	if strings.Contains(res.stdout, "given ") {
+	if strings.Contains(res.Stdout, "given ") {
 		t.Errorf("the command was given key or profile variables:\n%s", res)
 	}
-	if strings.Contains(res.stderr, "could not renew") {
+	if strings.Contains(res.Stderr, "could not renew") {
 		t.Errorf("a renewal failed:\n%s", res)
 	}
 
@@ -91,7 +91,7 @@ func TestServerRenewsForTheCommand(t *testing.T) {
 	if len(keys) != 3 || !keys[sdk[0][2]] || !keys[sdk[1][2]] {
 		t.Errorf("the three calls were signed by %v, want three renewed keys including the SDK's %s and %s", keys, sdk[0][2], sdk[1][2])
 	}
-	checkNoSecrets(t, res.stderr, rs.user.SecretAccessKey)
+	checkNoSecrets(t, res.Stderr, rs.user.SecretAccessKey)
 }
 
 // TestServerSessionOver: when the cached MFA session ends during the command and there is no
@@ -100,23 +100,23 @@ func TestServerRenewsForTheCommand(t *testing.T) {
 // package credserver).
 func TestServerSessionOver(t *testing.T) {
 	rs := newRoleSetup(t, roleOptions{})
-	requireTool(t, "aws")
+	testkit.RequireTool(t, "aws")
 	code := rs.user.code(t)
 	// Open the session; the command then ends it by clearing the cache, so renewals need a code.
-	if r := rs.sb.assume(t, nil, "e2e-role", "-m", code, "--format", "json"); r.exitCode != 0 {
+	if r := rs.sb.assume(t, nil, "e2e-role", "-m", code, "--format", "json"); r.ExitCode != 0 {
 		t.Fatalf("first assume:\n%s", r)
 	}
 	rec := startRecording(t)
 	script := `assume --clear-cache 2>/dev/null; aws sts get-caller-identity --query Arn --output text && aws sts get-caller-identity --query Arn --output text`
 	res := rs.sb.assume(t, map[string]string{"ASSUME_REFRESH_MARGIN": "2h"}, "e2e-role", "--server", "--", "sh", "-c", script)
-	if res.exitCode != 0 || strings.Count(res.stdout, ":assumed-role/") != 2 {
+	if res.ExitCode != 0 || strings.Count(res.Stdout, ":assumed-role/") != 2 {
 		t.Errorf("the command did not go on with the credentials it had:\n%s", res)
 	}
 	over := "assume: could not renew the credentials: the MFA session for profile \"e2e-role\" is over"
-	if n := strings.Count(res.stderr, over); n != 1 {
+	if n := strings.Count(res.Stderr, over); n != 1 {
 		t.Errorf("assume said %d times that the session is over, want once:\n%s", n, res)
 	}
-	if !strings.Contains(res.stderr, "run `assume e2e-role`") {
+	if !strings.Contains(res.Stderr, "run `assume e2e-role`") {
 		t.Errorf("stderr does not say what to run:\n%s", res)
 	}
 	if n := len(credentialCalls(rec.stsCalls(t))); n != 0 {
@@ -128,7 +128,7 @@ func TestServerSessionOver(t *testing.T) {
 func TestServerUsage(t *testing.T) {
 	rs := newRoleSetup(t, roleOptions{})
 	res := rs.sb.assume(t, nil, "e2e-role", "--server")
-	if res.exitCode != 2 || res.stdout != "" || !strings.Contains(res.stderr, "-- COMMAND") {
+	if res.ExitCode != 2 || res.Stdout != "" || !strings.Contains(res.Stderr, "-- COMMAND") {
 		t.Errorf("--server without a command:\n%s", res)
 	}
 }

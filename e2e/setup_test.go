@@ -20,7 +20,7 @@ import (
 // terminal (every answer a flag) and at a real terminal (tmux).
 
 // runWithStdin runs assume in the sandbox like sandbox.run, with stdin fed from a string.
-func (s *sandbox) runWithStdin(t *testing.T, env map[string]string, stdin string, args ...string) result {
+func (s *sandbox) runWithStdin(t *testing.T, env map[string]string, stdin string, args ...string) testkit.Result {
 	t.Helper()
 	cmd := exec.CommandContext(ctxFor(t, 3*time.Minute), requireAssume(t), args...)
 	cmd.Stdin = strings.NewReader(stdin)
@@ -57,8 +57,8 @@ func (r *recorder) iamCalls(t *testing.T) []iamCall {
 func consecutiveCodes(t *testing.T, seed, code1, code2 string, from, to time.Time) bool {
 	t.Helper()
 	for at := from.Add(-30 * time.Second); !at.After(to); at = at.Add(30 * time.Second) {
-		c1, err1 := totp(seed, at)
-		c2, err2 := totp(seed, at.Add(30*time.Second))
+		c1, err1 := testkit.TOTP(seed, at)
+		c2, err2 := testkit.TOTP(seed, at.Add(30*time.Second))
 		if err1 != nil || err2 != nil {
 			t.Fatalf("totp: %v %v", err1, err2)
 		}
@@ -73,7 +73,7 @@ func consecutiveCodes(t *testing.T, seed, code1, code2 string, from, to time.Tim
 func codeOf(t *testing.T, seed, code string, from, to time.Time) bool {
 	t.Helper()
 	for at := from.Add(-30 * time.Second); !at.After(to.Add(30 * time.Second)); at = at.Add(30 * time.Second) {
-		if c, _ := totp(seed, at); c == code {
+		if c, _ := testkit.TOTP(seed, at); c == code {
 			return true
 		}
 	}
@@ -126,7 +126,7 @@ var mfaSerialLine = regexp.MustCompile(`(?m)^mfa_serial = (\S+)$`)
 // profile, and proves it with GetSessionToken. Then `assume PROFILE -m CODE` works in bash, and a second
 // --setup finds the device instead of making another.
 func TestSetupWithoutTerminal(t *testing.T) {
-	requireTool(t, "oathtool")
+	testkit.RequireTool(t, "oathtool")
 	u := createUser(t, "setup")
 	sb := newSandbox(t)
 	// The user's existing files keep every byte that --setup does not own.
@@ -144,14 +144,14 @@ func TestSetupWithoutTerminal(t *testing.T) {
 	end := time.Now()
 	// Read what reached AWS before this test's own IAM calls add to the recording.
 	iamCalls, stsCalls := rec.iamCalls(t), rec.stsCalls(t)
-	if r.exitCode != 0 {
+	if r.ExitCode != 0 {
 		t.Fatalf("assume --setup failed:\n%s", r)
 	}
-	if r.stdout != "" {
-		t.Errorf("--setup printed on stdout: %q", r.stdout)
+	if r.Stdout != "" {
+		t.Errorf("--setup printed on stdout: %q", r.Stdout)
 	}
-	if want := "Run next:  assume " + profile + "\n"; !strings.HasSuffix(r.stderr, want) {
-		t.Errorf("stderr does not end with %q:\n%s", want, r.stderr)
+	if want := "Run next:  assume " + profile + "\n"; !strings.HasSuffix(r.Stderr, want) {
+		t.Errorf("stderr does not end with %q:\n%s", want, r.Stderr)
 	}
 
 	cfg, creds := readText(t, sb.configFile), readText(t, sb.credsFile)
@@ -177,8 +177,8 @@ func TestSetupWithoutTerminal(t *testing.T) {
 		t.Errorf("the seed file holds %q, IAM has %q", got, seed)
 	}
 	for _, secret := range []string{u.SecretAccessKey, seed} {
-		if strings.Contains(r.stderr, secret) {
-			t.Errorf("stderr shows a secret (%.4s…):\n%s", secret, r.stderr)
+		if strings.Contains(r.Stderr, secret) {
+			t.Errorf("stderr shows a secret (%.4s…):\n%s", secret, r.Stderr)
 		}
 	}
 
@@ -220,16 +220,16 @@ func TestSetupWithoutTerminal(t *testing.T) {
 	run := sb.shellWithProbe(t, "bash", evalLine("bash", profile+" -m "+u.code(t)), nil)
 	checkExported(t, run.env, profile)
 	if run.identity == nil {
-		t.Fatalf("get-caller-identity failed: %s\n%s", run.idErr, run.result)
+		t.Fatalf("get-caller-identity failed: %s\n%s", run.idErr, run.Result)
 	}
 
 	// A second --setup finds the device: nothing created, nothing rewritten.
 	r2 := sb.assume(t, nil, "--setup", profile, "-m", u.code(t))
-	if r2.exitCode != 0 || r2.stdout != "" {
+	if r2.ExitCode != 0 || r2.Stdout != "" {
 		t.Fatalf("second --setup:\n%s", r2)
 	}
-	if !strings.Contains(r2.stderr, "already uses your MFA device "+serial) {
-		t.Errorf("second --setup did not find the device:\n%s", r2.stderr)
+	if !strings.Contains(r2.Stderr, "already uses your MFA device "+serial) {
+		t.Errorf("second --setup did not find the device:\n%s", r2.Stderr)
 	}
 	if readText(t, sb.configFile) != cfg || readText(t, sb.credsFile) != creds {
 		t.Errorf("second --setup changed the files")
@@ -247,16 +247,16 @@ func TestSetupFindsAdministratorsDevice(t *testing.T) {
 	sb := newSandbox(t)
 	r := sb.assume(t, map[string]string{"ASSUME_SECRET_ACCESS_KEY": u.SecretAccessKey},
 		"--setup", "e2e-found", "--access-key-id", u.AccessKeyID, "-r", region, "-m", u.code(t))
-	if r.exitCode != 0 || r.stdout != "" {
+	if r.ExitCode != 0 || r.Stdout != "" {
 		t.Fatalf("assume --setup:\n%s", r)
 	}
-	if !strings.Contains(r.stderr, "found the MFA device "+u.MFASerial) {
-		t.Errorf("stderr:\n%s", r.stderr)
+	if !strings.Contains(r.Stderr, "found the MFA device "+u.MFASerial) {
+		t.Errorf("stderr:\n%s", r.Stderr)
 	}
 	if m := mfaSerialLine.FindStringSubmatch(readText(t, sb.configFile)); m == nil || m[1] != u.MFASerial {
 		t.Errorf("config file:\n%s", readText(t, sb.configFile))
 	}
-	if strings.Contains(r.stderr, u.SecretAccessKey) {
+	if strings.Contains(r.Stderr, u.SecretAccessKey) {
 		t.Errorf("stderr shows the secret")
 	}
 }
@@ -268,9 +268,9 @@ func TestSetupRefusesWithoutACodeSource(t *testing.T) {
 	sb := newSandbox(t)
 	r := sb.assume(t, map[string]string{"ASSUME_SECRET_ACCESS_KEY": u.SecretAccessKey},
 		"--setup", "e2e-nocodes", "--access-key-id", u.AccessKeyID, "--seed-file", "seed")
-	checkOneLineError(t, result{stdout: r.stdout, stderr: lastLine(r.stderr), exitCode: r.exitCode}, 2, u.SecretAccessKey)
-	if !strings.Contains(r.stderr, "--mfa-process") {
-		t.Errorf("stderr:\n%s", r.stderr)
+	checkOneLineError(t, testkit.Result{Stdout: r.Stdout, Stderr: lastLine(r.Stderr), ExitCode: r.ExitCode}, 2, u.SecretAccessKey)
+	if !strings.Contains(r.Stderr, "--mfa-process") {
+		t.Errorf("stderr:\n%s", r.Stderr)
 	}
 	out, err := iamClient(t).ListVirtualMFADevices(ctxFor(t, 30*time.Second), &iam.ListVirtualMFADevicesInput{})
 	if err != nil {
@@ -301,79 +301,43 @@ func lastLine(s string) string {
 	return l[len(l)-1] + "\n"
 }
 
-// tmuxSession is assume running in a real terminal that a test types into: sessions of one
-// tmux server (testkit.Tmux), started by start.
-type tmuxSession struct {
-	t      *testing.T
-	tmux   string
-	socket string
-	env    []string
-	term   *testkit.Tmux
-}
-
-// screen is the whole pane, history included, wrapped lines joined.
-func (s *tmuxSession) screen() string { return s.term.History() }
-
-// waitFor waits until the screen shows want, and returns the screen.
-func (s *tmuxSession) waitFor(want string) string {
-	s.t.Helper()
-	return s.term.WaitFor(fmt.Sprintf("%q", want), 45*time.Second, s.screen, func(screen string) bool {
-		return strings.Contains(screen, want)
-	})
-}
-
-// start runs script in a new tmux session (starting the server on first use) and types into it from now on.
-func (s *tmuxSession) start(name, script string) {
-	s.t.Helper()
-	argv := []string{"sh", "-c", script}
-	if s.term == nil {
-		s.term = testkit.StartTmux(s.t, testkit.TmuxOptions{Dir: filepath.Dir(s.socket), Name: name, Width: 160, Height: 50, Env: s.env, Argv: argv, Poll: 100 * time.Millisecond})
-		return
-	}
-	s.term.NewSession(name, 160, 50, argv...)
-}
-
-// typeLine types text (literally, not as key names) and Enter.
-func (s *tmuxSession) typeLine(text string) {
-	s.t.Helper()
-	s.term.TypeLine(text)
-}
-
 var groupedSeed = regexp.MustCompile(`(?m)^\s+((?:[A-Z2-7]{4} )+[A-Z2-7]{1,4})\s*$`)
 
 // TestSetupInteractiveInTmux drives the guided set-up in a real terminal: the prompts appear, the answers are
 // typed, the secret key is not echoed, the device's secret is shown on the terminal, and the files are written.
 func TestSetupInteractiveInTmux(t *testing.T) {
-	tmux := requireTool(t, "tmux")
+	testkit.RequireTool(t, "tmux")
 	u := createUser(t, "setup-tty")
 	sb := newSandbox(t)
 	profile := "e2e-tty"
 	stdoutFile := filepath.Join(sb.dir, "stdout")
-	socket := filepath.Join(sb.dir, "tmux.sock")
-	s := &tmuxSession{t: t, tmux: tmux, socket: socket, env: sb.environ(map[string]string{"TERM": "xterm-256color"})}
-	t.Cleanup(func() {
-		cmd := exec.Command(tmux, "-S", socket, "kill-server")
-		cmd.Env = s.env
-		_ = cmd.Run()
-	})
 	// stdout goes to a file to check it stays empty; the exit code is printed after assume ends.
-	s.start("first", fmt.Sprintf(`assume --setup %s >%s; echo "@@exit=$?"; exec sleep 600`, profile, stdoutFile))
+	s := newTerminal(t, testkit.TmuxOptions{
+		Dir: sb.dir, Name: "first", Width: 160, Height: 50, Poll: 100 * time.Millisecond,
+		Env:  sb.environ(map[string]string{"TERM": "xterm-256color"}),
+		Argv: []string{"sh", "-c", fmt.Sprintf(`assume --setup %s >%s; echo "@@exit=$?"; exec sleep 600`, profile, stdoutFile)},
+	})
+	// waitFor waits until the terminal has shown want, and returns all it has shown.
+	waitFor := func(want string) string {
+		t.Helper()
+		return s.waitForText(want, 1, 45*time.Second)
+	}
 
-	s.waitFor("AWS access key ID")
-	s.typeLine(u.AccessKeyID)
-	s.waitFor("Secret access key for " + u.AccessKeyID)
-	s.typeLine(u.SecretAccessKey)
-	s.waitFor("Default region for this profile")
-	s.typeLine(region)
+	waitFor("AWS access key ID")
+	s.TypeLine(u.AccessKeyID)
+	waitFor("Secret access key for " + u.AccessKeyID)
+	s.TypeLine(u.SecretAccessKey)
+	waitFor("Default region for this profile")
+	s.TypeLine(region)
 	// The keyring is offered, with the reason; this profile keeps its keys in the file.
-	s.waitFor("Keep the access key in the encrypted file keyring instead of the credentials file?")
-	s.typeLine("n")
-	screen := s.waitFor("Create a virtual MFA device named " + u.Name)
+	waitFor("Keep the access key in the encrypted file keyring instead of the credentials file?")
+	s.TypeLine("n")
+	screen := waitFor("Create a virtual MFA device named " + u.Name)
 	if strings.Contains(screen, u.SecretAccessKey) {
 		t.Errorf("the secret access key was echoed:\n%s", screen)
 	}
-	s.typeLine("y")
-	screen = s.waitFor("Code shown by the app now")
+	s.TypeLine("y")
+	screen = waitFor("Code shown by the app now")
 	m := groupedSeed.FindStringSubmatch(screen)
 	if m == nil {
 		t.Fatalf("no secret key for manual entry on the terminal:\n%s", screen)
@@ -382,18 +346,18 @@ func TestSetupInteractiveInTmux(t *testing.T) {
 	now := time.Now()
 	codes := make([]string, 3)
 	for i := range codes {
-		c, err := totp(seed, now.Add(time.Duration(i)*30*time.Second))
+		c, err := testkit.TOTP(seed, now.Add(time.Duration(i)*30*time.Second))
 		if err != nil {
 			t.Fatal(err)
 		}
 		codes[i] = c
 	}
-	s.typeLine(codes[0])
-	s.waitFor("next code")
-	s.typeLine(codes[1])
-	s.waitFor("A new code")
-	s.typeLine(codes[2])
-	screen = s.waitFor("@@exit=")
+	s.TypeLine(codes[0])
+	waitFor("next code")
+	s.TypeLine(codes[1])
+	waitFor("A new code")
+	s.TypeLine(codes[2])
+	screen = waitFor("@@exit=")
 
 	if !strings.Contains(screen, "@@exit=0") {
 		t.Fatalf("assume --setup failed:\n%s", screen)
@@ -423,32 +387,32 @@ func TestSetupInteractiveInTmux(t *testing.T) {
 
 	// A second profile for the same user: the set-up finds the device and offers it (or a new one).
 	second := profile + "-again"
-	s.start("second", fmt.Sprintf(`assume --setup %s >>%s; echo "@@exit=$?"; exec sleep 600`, second, stdoutFile))
-	s.waitFor("AWS access key ID")
-	s.typeLine(u.AccessKeyID)
-	s.waitFor("Secret access key for " + u.AccessKeyID)
-	s.typeLine(u.SecretAccessKey)
-	s.waitFor("Default region for this profile")
-	s.typeLine(region)
+	s.NewSession("second", 160, 50, "sh", "-c", fmt.Sprintf(`assume --setup %s >>%s; echo "@@exit=$?"; exec sleep 600`, second, stdoutFile))
+	waitFor("AWS access key ID")
+	s.TypeLine(u.AccessKeyID)
+	waitFor("Secret access key for " + u.AccessKeyID)
+	s.TypeLine(u.SecretAccessKey)
+	waitFor("Default region for this profile")
+	s.TypeLine(region)
 	// This one accepts: the keys go to the encrypted file, whose passphrase is asked twice on the terminal.
-	s.waitFor("Keep the access key in the encrypted file keyring")
-	s.typeLine("")
-	s.waitFor("Passphrase of the encrypted keyring file")
-	s.typeLine("tmux passphrase")
-	s.waitFor("The same passphrase again")
-	s.typeLine("tmux passphrase")
-	screen = s.waitFor("Which one should profile " + second + " use?")
+	waitFor("Keep the access key in the encrypted file keyring")
+	s.TypeLine("")
+	waitFor("Passphrase of the encrypted keyring file")
+	s.TypeLine("tmux passphrase")
+	waitFor("The same passphrase again")
+	s.TypeLine("tmux passphrase")
+	screen = waitFor("Which one should profile " + second + " use?")
 	if !strings.Contains(screen, serial) || !strings.Contains(screen, "Create a new virtual MFA device") {
 		t.Errorf("the device choice does not offer %s and a new device:\n%s", serial, screen)
 	}
-	s.typeLine("") // Enter: the first choice, the device found
-	s.waitFor("A new code")
-	code, err := totp(seed, time.Now().Add(90*time.Second))
+	s.TypeLine("") // Enter: the first choice, the device found
+	waitFor("A new code")
+	code, err := testkit.TOTP(seed, time.Now().Add(90*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.typeLine(code)
-	screen = s.waitFor("@@exit=")
+	s.TypeLine(code)
+	screen = waitFor("@@exit=")
 	if !strings.Contains(screen, "@@exit=0") || !strings.Contains(screen, "Run next:  assume "+second) {
 		t.Errorf("second set-up:\n%s", screen)
 	}

@@ -106,7 +106,7 @@ func TestRoleOverCredentialProcessProfileWithMFA(t *testing.T) {
 
 	checkExported(t, run.env, "e2e-role")
 	if run.identity == nil {
-		t.Fatalf("get-caller-identity failed: %s\n%s", run.idErr, run.result)
+		t.Fatalf("get-caller-identity failed: %s\n%s", run.idErr, run.Result)
 	}
 	if want := r.assumedRoleARN("from-process"); run.identity.Arn != want {
 		t.Errorf("get-caller-identity = %s, want %s", run.identity.Arn, want)
@@ -124,7 +124,7 @@ func TestRoleOverCredentialProcessProfileWithMFA(t *testing.T) {
 			ar.SigningKeyID, ar.SecurityToken != "", src.AccessKeyID)
 	}
 	checkCallerIdentityCall(t, calls, run.env)
-	checkNoSecrets(t, run.stderr, src.SecretAccessKey, src.SessionToken, run.env["AWS_SECRET_ACCESS_KEY"], run.env["AWS_SESSION_TOKEN"])
+	checkNoSecrets(t, run.Stderr, src.SecretAccessKey, src.SessionToken, run.env["AWS_SECRET_ACCESS_KEY"], run.env["AWS_SESSION_TOKEN"])
 	if n := countRuns(t, counter); n != 1 {
 		t.Errorf("the credential_process ran %d times, want 1", n)
 	}
@@ -134,8 +134,8 @@ func TestRoleOverCredentialProcessProfileWithMFA(t *testing.T) {
 	before := len(credentialCalls(rec.stsCalls(t)))
 	long := sb.assume(t, nil, "e2e-role", "-m", u.code(t), "-d", "2h", "--refresh", "--format", "bash")
 	checkOneLineError(t, long, 1, src.SecretAccessKey, src.SessionToken)
-	if !strings.Contains(long.stderr, "1 hour") {
-		t.Errorf("the error does not name the 1-hour limit: %s", long.stderr)
+	if !strings.Contains(long.Stderr, "1 hour") {
+		t.Errorf("the error does not name the 1-hour limit: %s", long.Stderr)
 	}
 	if after := len(credentialCalls(rec.stsCalls(t))); after != before {
 		t.Errorf("%d STS calls made for a duration that cannot work", after-before)
@@ -166,8 +166,8 @@ func TestSSOProfileThroughTheBinary(t *testing.T) {
 
 	missing := sb.assume(t, env, "e2e-sso", "--format", "bash")
 	checkOneLineError(t, missing, 1)
-	if !strings.Contains(missing.stderr, "aws sso login --sso-session e2e-corp") {
-		t.Errorf("the error does not say which login to run:\n%s", missing.stderr)
+	if !strings.Contains(missing.Stderr, "aws sso login --sso-session e2e-corp") {
+		t.Errorf("the error does not say which login to run:\n%s", missing.Stderr)
 	}
 
 	src := motoSession(t, u)
@@ -188,13 +188,13 @@ func TestSSOProfileThroughTheBinary(t *testing.T) {
 		t.Errorf("exported %q, want the portal's %q", run.env["AWS_ACCESS_KEY_ID"], src.AccessKeyID)
 	}
 	if run.identity == nil {
-		t.Fatalf("get-caller-identity failed: %s\n%s", run.idErr, run.result)
+		t.Fatalf("get-caller-identity failed: %s\n%s", run.idErr, run.Result)
 	}
 	calls := portal.Calls()
 	if len(calls) != 1 || calls[0].AccessToken != "e2e-access-token" || calls[0].RoleName != "Dev" {
 		t.Errorf("portal calls = %+v, want one GetRoleCredentials with the cached token", calls)
 	}
-	checkNoSecrets(t, run.stderr, src.SecretAccessKey, src.SessionToken, "e2e-access-token")
+	checkNoSecrets(t, run.Stderr, src.SecretAccessKey, src.SessionToken, "e2e-access-token")
 }
 
 // everyKind is a config with one profile of each kind, and one that is broken.
@@ -255,18 +255,18 @@ func TestListShowsEveryKind(t *testing.T) {
 	config, creds := everyKind(sb, "touch "+marker)
 	sb.writeFiles(t, config, creds)
 	r := sb.assume(t, nil, "-l")
-	if r.exitCode != 0 {
+	if r.ExitCode != 0 {
 		t.Fatalf("assume -l:\n%s", r)
 	}
 	got := map[string]string{}
-	for _, l := range lines(r.stdout)[1:] {
+	for _, l := range lines(r.Stdout)[1:] {
 		if f := strings.Fields(l); len(f) >= 2 {
 			got[f[0]] = f[1]
 		}
 	}
 	for name, kind := range everyKindWant {
 		if got[name] != kind {
-			t.Errorf("assume -l shows %s as %q, want %q\n%s", name, got[name], kind, r.stdout)
+			t.Errorf("assume -l shows %s as %q, want %q\n%s", name, got[name], kind, r.Stdout)
 		}
 	}
 	if _, err := os.Stat(marker); err == nil {
@@ -320,12 +320,12 @@ func TestListProfilesTouchesOnlyTheTwoFiles(t *testing.T) {
 	}
 
 	r := sb.assume(t, env, "--list-profiles")
-	if r.exitCode != 0 || r.stderr != "" {
+	if r.ExitCode != 0 || r.Stderr != "" {
 		t.Fatalf("assume --list-profiles:\n%s", r)
 	}
-	got := lines(r.stdout)
+	got := lines(r.Stdout)
 	if len(got) != len(everyKindWant) {
-		t.Errorf("listed %d names, want %d:\n%s", len(got), len(everyKindWant), r.stdout)
+		t.Errorf("listed %d names, want %d:\n%s", len(got), len(everyKindWant), r.Stdout)
 	}
 	for _, name := range got {
 		if _, ok := everyKindWant[name]; !ok {
@@ -347,7 +347,7 @@ func TestListProfilesTouchesOnlyTheTwoFiles(t *testing.T) {
 	trace := filepath.Join(t.TempDir(), "trace")
 	traced := sb.run(t, env, straceBin, "-f", "-qq", "-o", trace, "-e", "trace=%file,connect,execve",
 		requireAssume(t), "--list-profiles")
-	if traced.exitCode != 0 || traced.stdout != r.stdout {
+	if traced.ExitCode != 0 || traced.Stdout != r.Stdout {
 		t.Fatalf("assume --list-profiles under strace:\n%s", traced)
 	}
 	b, err := os.ReadFile(trace)

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/assume-cli/assume/internal/testkit"
 )
 
 // TestTryScript runs scripts/try.sh as a newcomer would, without a terminal, and checks that it
@@ -19,7 +21,7 @@ import (
 func TestTryScript(t *testing.T) {
 	bin := requireAssume(t)
 	for _, tool := range []string{"bash", "moto_server", "aws", "oathtool", "python3"} {
-		requireTool(t, tool)
+		testkit.RequireTool(t, tool)
 	}
 	script, err := filepath.Abs("../scripts/try.sh")
 	if err != nil {
@@ -38,12 +40,8 @@ func TestTryScript(t *testing.T) {
 		"AWS_ACCESS_KEY_ID=AKIASTALEGARBAGE0000",
 		"AWS_SECRET_ACCESS_KEY=stale",
 	}
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "PYENV") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	inOwnSession(cmd)
+	cmd.Env = append(cmd.Env, pyenvVars()...)
+	testkit.Detach(cmd)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out

@@ -53,19 +53,10 @@ func newRefreshEnv(t *testing.T) *refreshEnv {
 	if err := os.WriteFile(filepath.Join(countDir, "assume"), []byte(wrapper), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	for i, v := range env.Vars {
-		name, _, _ := strings.Cut(v, "=")
-		switch name {
-		case "PATH":
-			env.Vars[i] = "PATH=" + countDir + string(os.PathListSeparator) + strings.TrimPrefix(v, "PATH=")
-		case "AWS_CONFIG_FILE":
-			env.Vars[i] = name + "=" + config
-		case "AWS_SHARED_CREDENTIALS_FILE":
-			env.Vars[i] = name + "=" + credentials
-		case "AWS_ENDPOINT_URL_STS":
-			env.Vars[i] = name + "=" + sts.URL
-		}
-	}
+	env.Setenv("PATH", countDir+string(os.PathListSeparator)+env.Getenv("PATH"))
+	env.Setenv("AWS_CONFIG_FILE", config)
+	env.Setenv("AWS_SHARED_CREDENTIALS_FILE", credentials)
+	env.Setenv("AWS_ENDPOINT_URL_STS", sts.URL)
 	return &refreshEnv{Env: env, sts: sts, count: count}
 }
 

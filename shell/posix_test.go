@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assume-cli/assume/internal/testkit"
 	"github.com/assume-cli/assume/shell/shelltest"
 )
 
@@ -39,7 +40,7 @@ func TestEvalInPOSIXShells(t *testing.T) {
 			bin.Require(t)
 			env := shelltest.NewEnv(t, &bin, profiles)
 			canary := filepath.Join(env.Dir, "canary")
-			sh := func(script string, args ...string) shelltest.Result {
+			sh := func(script string, args ...string) testkit.Result {
 				return env.Run(t, append(append(append([]string(nil), argv...), "-c", script, "sh"), args...)...)
 			}
 

@@ -112,7 +112,7 @@ func forEachShell(t *testing.T, f func(t *testing.T, sc shellCase)) {
 						t.Fatalf("assume --init %s: exit %d: %s", d.name, init.ExitCode, init.Stderr)
 					}
 					path := env.WriteFile(t, "init."+d.name, init.Stdout)
-					env.Vars = append(env.Vars, "ASSUME_INIT="+path)
+					env.Setenv("ASSUME_INIT", path)
 				}
 				f(t, shellCase{d: d, mode: mode, env: env})
 			})
@@ -134,7 +134,7 @@ func (sc shellCase) script(lines ...string) string {
 	return strings.Join(append(all, lines...), "\n") + "\n"
 }
 
-func (sc shellCase) run(t *testing.T, lines ...string) shelltest.Result {
+func (sc shellCase) run(t *testing.T, lines ...string) testkit.Result {
 	t.Helper()
 	return sc.env.Run(t, sc.d.argv(sc.script(lines...))...)
 }

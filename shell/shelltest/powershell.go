@@ -71,7 +71,11 @@ const whole = new Set(['string_literal', 'expandable_string_literal', 'verbatim_
 func ParsePowerShell(t testing.TB, scripts ...string) []PSParse {
 	t.Helper()
 	node := RequireTool(t, "node")
-	modules := filepath.Join(repoRoot(t), ".cache", "node", "node_modules")
+	root, err := testkit.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules := filepath.Join(root, ".cache", "node", "node_modules")
 	for _, pkg := range []string{"web-tree-sitter", "tree-sitter-powershell"} {
 		if _, err := os.Stat(filepath.Join(modules, pkg, "package.json")); err != nil {
 			testkit.Missing(t, "the PowerShell parser is not installed ("+pkg+" in "+modules+"); run scripts/install-deps.sh")
@@ -103,14 +107,4 @@ func ParsePowerShell(t testing.TB, scripts ...string) []PSParse {
 		t.Fatalf("the PowerShell parser's answer does not read: %v (%d results for %d scripts)", err, len(out), len(scripts))
 	}
 	return out
-}
-
-// repoRoot is the folder holding go.mod, found from the package under test upwards.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := testkit.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }

@@ -20,9 +20,6 @@ import (
 	"github.com/assume-cli/assume/internal/testkit"
 )
 
-// InCI reports whether the tests run in CI (CI=true), where a missing tool fails.
-func InCI() bool { return testkit.InCI() }
-
 // Binary is the assume binary built for a test run (testkit.Binary): Dir goes first on PATH.
 type Binary = testkit.Binary
 
@@ -109,18 +106,36 @@ func NewEnv(t testing.TB, bin *Binary, profiles []Profile) *Env {
 	return &Env{Dir: dir, Bin: bin, Profiles: profiles, Vars: vars}
 }
 
-// Result is what a finished process left.
-type Result = testkit.Result
+// Getenv is the value of a variable of the sandbox's environment ("" when unset).
+func (e *Env) Getenv(name string) string {
+	for _, v := range e.Vars {
+		if k, value, _ := strings.Cut(v, "="); k == name {
+			return value
+		}
+	}
+	return ""
+}
+
+// Setenv sets a variable of the sandbox's environment: in place if it is set, else at the end.
+func (e *Env) Setenv(name, value string) {
+	for i, v := range e.Vars {
+		if k, _, _ := strings.Cut(v, "="); k == name {
+			e.Vars[i] = name + "=" + value
+			return
+		}
+	}
+	e.Vars = append(e.Vars, name+"="+value)
+}
 
 // Run runs argv in the sandbox, in a new session without a controlling terminal (so that
 // nothing can wait on /dev/tty for an answer), with stdin from /dev/null.
-func (e *Env) Run(t testing.TB, argv ...string) Result {
+func (e *Env) Run(t testing.TB, argv ...string) testkit.Result {
 	t.Helper()
 	return e.RunInput(t, "", argv...)
 }
 
 // RunInput is Run with stdin.
-func (e *Env) RunInput(t testing.TB, stdin string, argv ...string) Result {
+func (e *Env) RunInput(t testing.TB, stdin string, argv ...string) testkit.Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -166,7 +181,7 @@ func (e *Env) RequireListProfiles(t testing.TB) {
 	if res.ExitCode == 0 {
 		return
 	}
-	if InCI() {
+	if testkit.InCI() {
 		t.Fatalf("assume --list-profiles: exit %d: %s", res.ExitCode, res.Stderr)
 	}
 	t.Skipf("waiting for the CLI: assume --list-profiles exits %d: %s", res.ExitCode, strings.TrimSpace(res.Stderr))
