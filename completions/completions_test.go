@@ -17,10 +17,10 @@ import (
 	"github.com/assume-cli/assume/shell/shelltest"
 )
 
-var bin shelltest.Binary
+var bin testkit.Binary
 
 func TestMain(m *testing.M) {
-	os.Exit(shelltest.Main(m, &bin))
+	os.Exit(testkit.Main(m, &bin))
 }
 
 // profiles has names with every character users put in profile names.
@@ -48,7 +48,7 @@ var completers = []completer{
 
 func newEnv(t *testing.T, shell string, ps []shelltest.Profile) *shelltest.Env {
 	t.Helper()
-	shelltest.RequireTool(t, shell)
+	testkit.RequireTool(t, shell)
 	bin.Require(t)
 	env := shelltest.NewEnv(t, &bin, ps)
 	env.RequireListProfiles(t)
@@ -431,7 +431,7 @@ func TestFilesAreTheScripts(t *testing.T) {
 }
 
 func TestShellcheck(t *testing.T) {
-	shellcheck := shelltest.RequireTool(t, "shellcheck")
+	shellcheck := testkit.RequireTool(t, "shellcheck")
 	if out, err := exec.Command(shellcheck, "assume.bash").CombinedOutput(); err != nil {
 		t.Errorf("shellcheck assume.bash: %v\n%s", err, out)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/assume-cli/assume/internal/fakests"
+	"github.com/assume-cli/assume/internal/testkit"
 	"github.com/assume-cli/assume/shell/shelltest"
 )
 
@@ -89,7 +90,7 @@ var setMargin = map[string]func(string) string{
 func TestAutoRefreshAtThePrompt(t *testing.T) {
 	for _, d := range dialects {
 		t.Run(d.name, func(t *testing.T) {
-			shelltest.RequireTool(t, d.name)
+			testkit.RequireTool(t, d.name)
 			e := newRefreshEnv(t)
 			init := e.Run(t, bin.Path, "--init", d.name, "--auto-refresh")
 			if init.ExitCode != 0 {

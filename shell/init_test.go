@@ -11,6 +11,7 @@ import (
 
 	"github.com/assume-cli/assume/completions"
 	"github.com/assume-cli/assume/internal/render"
+	"github.com/assume-cli/assume/internal/testkit"
 	"github.com/assume-cli/assume/shell"
 	"github.com/assume-cli/assume/shell/shelltest"
 )
@@ -147,7 +148,7 @@ func TestInitUnknownShell(t *testing.T) {
 func TestInitParses(t *testing.T) {
 	for _, tc := range []struct{ shell, flag string }{{"bash", "-n"}, {"zsh", "-n"}, {"fish", "--no-execute"}} {
 		t.Run(tc.shell, func(t *testing.T) {
-			path := shelltest.RequireTool(t, tc.shell)
+			path := testkit.RequireTool(t, tc.shell)
 			script, err := shell.Init(tc.shell)
 			if err != nil {
 				t.Fatal(err)
@@ -162,7 +163,7 @@ func TestInitParses(t *testing.T) {
 }
 
 func TestShellcheck(t *testing.T) {
-	shellcheck := shelltest.RequireTool(t, "shellcheck")
+	shellcheck := testkit.RequireTool(t, "shellcheck")
 	// The file as it is in the repository, and the whole of `assume --init bash`.
 	if out, err := exec.Command(shellcheck, "assume.sh").CombinedOutput(); err != nil {
 		t.Errorf("shellcheck assume.sh: %v\n%s", err, out)

@@ -36,7 +36,7 @@ func TestEvalInPOSIXShells(t *testing.T) {
 	}
 	for shellName, argv := range posixShells {
 		t.Run(shellName, func(t *testing.T) {
-			shelltest.RequireTool(t, argv[0])
+			testkit.RequireTool(t, argv[0])
 			bin.Require(t)
 			env := shelltest.NewEnv(t, &bin, profiles)
 			canary := filepath.Join(env.Dir, "canary")

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/assume-cli/assume/internal/testkit"
-	"github.com/assume-cli/assume/shell/shelltest"
 )
 
 // TestServerAsksOnceOnTheTerminal: `assume prod --server -- COMMAND` on a real terminal, where
@@ -16,7 +15,7 @@ import (
 // the person types, the requests get the credentials that are still valid; after the answer the
 // command sees new keys, from one GetSessionToken with the new code.
 func TestServerAsksOnceOnTheTerminal(t *testing.T) {
-	shelltest.RequireTool(t, "bash")
+	testkit.RequireTool(t, "bash")
 	e := newRefreshEnv(t)
 	poll := testkit.BuildProgram(t, "./testdata/credpoll", e.Dir, "credpoll")
 	term := e.StartTerminal(t, interactive["bash"]...)

@@ -34,7 +34,7 @@ func atPrompt(before string) *regexp.Regexp {
 func TestWrapperPickerOnTerminal(t *testing.T) {
 	for _, d := range dialects {
 		t.Run(d.name, func(t *testing.T) {
-			shelltest.RequireTool(t, d.name)
+			testkit.RequireTool(t, d.name)
 			bin.Require(t)
 			env := shelltest.NewEnv(t, &bin, []shelltest.Profile{staticProfile, otherProfile})
 			init := env.Run(t, bin.Path, "--init", d.name)
@@ -71,7 +71,7 @@ func TestWrapperPickerOnTerminal(t *testing.T) {
 // ESC[2J: the terminal must show the escape written out, never act on it, and picking still
 // gives the real name.
 func TestPickerShowsNamesEscaped(t *testing.T) {
-	shelltest.RequireTool(t, "bash")
+	testkit.RequireTool(t, "bash")
 	bin.Require(t)
 	hostile := shelltest.Profile{Name: "evil\x1b[2Jname", Region: "eu-west-1"}
 	env := shelltest.NewEnv(t, &bin, []shelltest.Profile{hostile, otherProfile})

@@ -12,10 +12,10 @@ import (
 	"github.com/assume-cli/assume/shell/shelltest"
 )
 
-var bin shelltest.Binary
+var bin testkit.Binary
 
 func TestMain(m *testing.M) {
-	os.Exit(shelltest.Main(m, &bin))
+	os.Exit(testkit.Main(m, &bin))
 }
 
 var (
@@ -103,7 +103,7 @@ func forEachShell(t *testing.T, f func(t *testing.T, sc shellCase)) {
 				continue
 			}
 			t.Run(d.name+"/"+mode.name, func(t *testing.T) {
-				shelltest.RequireTool(t, d.name)
+				testkit.RequireTool(t, d.name)
 				bin.Require(t)
 				env := shelltest.NewEnv(t, &bin, []shelltest.Profile{staticProfile, otherProfile})
 				if mode.file {

@@ -70,7 +70,7 @@ const whole = new Set(['string_literal', 'expandable_string_literal', 'verbatim_
 // is not installed it fails the test in CI and skips it elsewhere, saying how to install it.
 func ParsePowerShell(t testing.TB, scripts ...string) []PSParse {
 	t.Helper()
-	node := RequireTool(t, "node")
+	node := testkit.RequireTool(t, "node")
 	root, err := testkit.RepoRoot()
 	if err != nil {
 		t.Fatal(err)

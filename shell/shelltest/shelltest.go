@@ -20,20 +20,6 @@ import (
 	"github.com/assume-cli/assume/internal/testkit"
 )
 
-// Binary is the assume binary built for a test run (testkit.Binary): Dir goes first on PATH.
-type Binary = testkit.Binary
-
-// Main builds cmd/assume and cmd/assume-full into a temporary folder, runs the tests and removes the folder. Call
-// it from TestMain.
-func Main(m *testing.M, bin *Binary) int { return testkit.Main(m, bin) }
-
-// RequireTool returns the path of a program the test needs. Missing, it fails the test in CI
-// and skips it elsewhere.
-func RequireTool(t testing.TB, name string) string {
-	t.Helper()
-	return testkit.RequireTool(t, name)
-}
-
 // Profile is one profile of the test configuration, with static long-term keys.
 type Profile struct {
 	Name   string
@@ -62,7 +48,7 @@ func hexName(name string, n int) string {
 // Env is a sandbox for running the binary and shells: its own HOME, cache and AWS files.
 type Env struct {
 	Dir      string
-	Bin      *Binary
+	Bin      *testkit.Binary
 	Profiles []Profile
 	// Vars is the whole environment of the processes started with Command.
 	Vars []string
@@ -70,7 +56,7 @@ type Env struct {
 
 // NewEnv writes an AWS config and credentials file holding profiles (static keys, so no STS
 // call is needed) and returns an environment that points the binary at them.
-func NewEnv(t testing.TB, bin *Binary, profiles []Profile) *Env {
+func NewEnv(t testing.TB, bin *testkit.Binary, profiles []Profile) *Env {
 	t.Helper()
 	dir := t.TempDir()
 	var config, credentials bytes.Buffer
